@@ -1,0 +1,109 @@
+"""Shared test fixtures: a small province and a cast of officers, one per role.
+
+alice    province administrator (whole province)
+dan      district officer of Thành phố Thái Nguyên
+cuong    commune officer of Phường Quán Triều
+chi      commune officer of Phường Quang Vinh (the out-of-scope officer for Quán Triều)
+hoa      hamlet head of Xóm 1 (Quán Triều)
+oanh     head of Công ty TNHH Mẫu (an enterprise in Phổ Yên)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# under one unless told it is safe (it is: the loop is Playwright's, not Django's).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class Tree:
+    province: Any
+    city: Any  # Thành phố Thái Nguyên
+    pho_yen: Any
+    quan_trieu: Any
+    quang_vinh: Any
+    dac_son: Any  # a commune of Phổ Yên
+    xom1: Any  # a hamlet of Quán Triều
+
+
+@pytest.fixture
+def tree(db: Any) -> Tree:
+    from phongdich.geo.models import Level, UnitType
+    from phongdich.geo.services import unit_create
+
+    p = unit_create(tree="2021", code="19", name="Tỉnh Thái Nguyên", level=Level.PROVINCE, unit_type=UnitType.TINH)
+    city = unit_create(
+        tree="2021",
+        code="164",
+        name="Thành phố Thái Nguyên",
+        level=Level.DISTRICT,
+        unit_type=UnitType.THANH_PHO,
+        parent=p,
+    )
+    pho_yen = unit_create(
+        tree="2021", code="172", name="Thị xã Phổ Yên", level=Level.DISTRICT, unit_type=UnitType.THI_XA, parent=p
+    )
+    qt = unit_create(
+        tree="2021", code="05431", name="Phường Quán Triều", level=Level.COMMUNE, unit_type=UnitType.PHUONG, parent=city
+    )
+    qv = unit_create(
+        tree="2021", code="05434", name="Phường Quang Vinh", level=Level.COMMUNE, unit_type=UnitType.PHUONG, parent=city
+    )
+    ds = unit_create(
+        tree="2021", code="05857", name="Xã Đắc Sơn", level=Level.COMMUNE, unit_type=UnitType.XA, parent=pho_yen
+    )
+    x1 = unit_create(
+        tree="2021", code="05431-01", name="Tổ dân phố 1", level=Level.HAMLET, unit_type=UnitType.TO_DAN_PHO, parent=qt
+    )
+    return Tree(p, city, pho_yen, qt, qv, ds, x1)
+
+
+@dataclass
+class Cast:
+    alice: Any
+    dan: Any
+    cuong: Any
+    chi: Any
+    hoa: Any
+    oanh: Any
+    enterprise: Any
+    password: str = "matkhau-thu-nghiem"
+
+
+@pytest.fixture
+def cast(tree: Tree) -> Cast:
+    from phongdich.core.models import User
+    from phongdich.orgs.models import OrganisationKind, Role
+    from phongdich.orgs.services import organisation_create, role_assign
+
+    password = "matkhau-thu-nghiem"
+
+    def user(username: str, first: str) -> Any:
+        return User.objects.create_user(username=username, password=password, first_name=first)
+
+    enterprise = organisation_create(
+        name="Công ty TNHH Mẫu", kind=OrganisationKind.ENTERPRISE, unit=tree.dac_son, address="KCN Yên Bình"
+    )
+    c = Cast(
+        alice=user("alice", "Alice"),
+        dan=user("dan", "Dân"),
+        cuong=user("cuong", "Cường"),
+        chi=user("chi", "Chi"),
+        hoa=user("hoa", "Hoa"),
+        oanh=user("oanh", "Oanh"),
+        enterprise=enterprise,
+        password=password,
+    )
+    role_assign(user=c.alice, role=Role.PROVINCE_ADMIN, unit=tree.province)
+    role_assign(user=c.dan, role=Role.DISTRICT_OFFICER, unit=tree.city)
+    role_assign(user=c.cuong, role=Role.COMMUNE_OFFICER, unit=tree.quan_trieu)
+    role_assign(user=c.chi, role=Role.COMMUNE_OFFICER, unit=tree.quang_vinh)
+    role_assign(user=c.hoa, role=Role.HAMLET_HEAD, unit=tree.xom1)
+    role_assign(user=c.oanh, role=Role.ORGANISATION_HEAD, organisation=enterprise)
+    return c

@@ -1,0 +1,37 @@
+"""Root URLs: pages at the top, the REST API under /api/v1/, its schema at /api/schema/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from phongdich.core import urls as core_urls
+from phongdich.dashboard import urls as dashboard_urls
+from phongdich.geo import urls as geo_urls
+from phongdich.orgs import urls as orgs_urls
+from phongdich.people import urls as people_urls
+
+api_v1 = [
+    *core_urls.api_urlpatterns,
+    *geo_urls.api_urlpatterns,
+    *orgs_urls.api_urlpatterns,
+    *people_urls.api_urlpatterns,
+]
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("", include(core_urls.urlpatterns)),
+    path("", include(dashboard_urls.urlpatterns)),
+    path("units/", include((geo_urls.urlpatterns, "geo"), namespace="geo")),
+    path("orgs/", include((orgs_urls.urlpatterns, "orgs"), namespace="orgs")),
+    path("people/", include((people_urls.urlpatterns, "people"), namespace="people")),
+]
+
+handler400 = "phongdich.core.views.bad_request"
+handler403 = "phongdich.core.views.permission_denied"
+handler404 = "phongdich.core.views.page_not_found"
+handler500 = "phongdich.core.views.server_error"
