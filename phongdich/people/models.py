@@ -19,6 +19,10 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Nữ")
 
 
+# Foreigners and illegal entrants (M6); the same condition defines a partial index below.
+FOREIGNER_Q = ~models.Q(nationality="VN") | models.Q(illegal_entry=True)
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def for_user(self, user: Any) -> PersonQuerySet:
         """The people this user may see: residence or organisation inside their scope."""
@@ -34,8 +38,10 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
 class Person(BaseModel):
     full_name = models.CharField(_("họ và tên"), max_length=120)
-    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
-    given_name_folded = models.CharField(max_length=40, editable=False, db_index=True)
+    # Search keys (core.text.fold of the name and of its last word), set in save(); indexed
+    # together with id below so that prefix search and keyset pages are index range scans.
+    name_folded = models.CharField(max_length=120, editable=False)
+    given_name_folded = models.CharField(max_length=40, editable=False)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
@@ -82,9 +88,12 @@ class Person(BaseModel):
         verbose_name_plural = _("nhân khẩu")
         ordering = ["name_folded", "id"]
         indexes = [
-            models.Index(fields=["residence_unit", "name_folded"], name="people_residence_name"),
-            models.Index(fields=["organisation"], name="people_organisation"),
+            models.Index(fields=["name_folded", "id"], name="people_name_keyset"),
+            models.Index(fields=["given_name_folded", "name_folded", "id"], name="people_given_name_keyset"),
+            models.Index(fields=["residence_unit", "name_folded", "id"], name="people_residence_name"),
+            models.Index(fields=["organisation", "name_folded", "id"], name="people_organisation"),
             models.Index(fields=["phone", "birth_year"], name="people_phone_year"),
+            models.Index(fields=["name_folded", "id"], condition=FOREIGNER_Q, name="people_foreigner_keyset"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -100,10 +109,14 @@ class Person(BaseModel):
     def is_foreigner(self) -> bool:
         return self.nationality != "VN"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Derived search keys, kept with the row they describe.
+    def set_search_keys(self) -> None:
+        """Derive the folded search keys from the name (save() does it; call it before bulk_create)."""
         self.name_folded = fold(self.full_name)[:120]
         self.given_name_folded = (self.name_folded.rsplit(" ", 1)[-1] if self.name_folded else "")[:40]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Derived search keys, kept with the row they describe.
+        self.set_search_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "full_name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_folded", "given_name_folded"}
