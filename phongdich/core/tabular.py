@@ -71,6 +71,11 @@ batch_size=2000, title="")``
 
 ``template_file(spec, *, fmt="xlsx") -> bytes``
     An empty file with the spec's headers, for a "download the template" link.
+
+``remember_rejected_file(result, *, user) -> str`` / ``rejected_file_response(token, *, user)``
+    Keep the rejected-rows file in the cache for an hour under a random token, so that the result page
+    can link to it; only the same user can fetch it (else 404). The template
+    ``core/_import_result.html`` shows an ``ImportResult`` (``result``, ``rejected_url``).
 """
 
 from __future__ import annotations
@@ -79,6 +84,7 @@ import csv
 import datetime as dt
 import io
 import re
+import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -86,8 +92,11 @@ from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -267,10 +276,12 @@ def parse_date(text: str) -> dt.date:
     raise CellInvalid(_("“%(value)s” không phải là ngày hợp lệ (dd/mm/yyyy).") % {"value": text})
 
 
-def parse_choice(choices: Mapping[str, Any]) -> Parser:
-    """Map the cell (compared without case and diacritics) to a value: ``{"Xóm": UnitType.XOM, ...}``."""
+def parse_choice(choices: Mapping[str, Any], *, shown: Iterable[str] | None = None) -> Parser:
+    """Map the cell (compared without case and diacritics) to a value: ``{"Xóm": UnitType.XOM, ...}``.
+
+    ``shown``: the names listed in the error message (default: every key)."""
     folded = {fold(k): v for k, v in choices.items()}
-    allowed = ", ".join(choices)
+    allowed = ", ".join(shown if shown is not None else choices)
 
     def parse(text: str) -> Any:
         try:
@@ -700,3 +711,38 @@ def write_table(header: Sequence[str], rows: Iterable[Sequence[Any]], *, fmt: st
 def template_file(spec: TabularSpec, *, fmt: str = "xlsx") -> bytes:
     """An empty table with the spec's column headers."""
     return write_table([c.header for c in spec.columns], [], fmt=fmt)
+
+
+# --- The rejected-rows file, offered for download after the result page ----------------------------
+
+REJECTED_TTL_SECONDS = 3600
+REJECTED_MAX_BYTES = 20 * 1024 * 1024
+_CACHE_PREFIX = "tabular:rejected:"
+
+
+def remember_rejected_file(result: ImportResult, *, user: Any) -> str:
+    """Keep ``result.rejected_file`` for an hour; returns its token ('' when there is none or it is too big)."""
+    if not result.rejected_file or len(result.rejected_file) > REJECTED_MAX_BYTES:
+        return ""
+    token = secrets.token_urlsafe(18)
+    cache.set(
+        _CACHE_PREFIX + token,
+        {
+            "user": getattr(user, "pk", None),
+            "filename": result.rejected_filename,
+            "content_type": result.rejected_content_type,
+            "data": result.rejected_file,
+        },
+        REJECTED_TTL_SECONDS,
+    )
+    return token
+
+
+def rejected_file_response(token: str, *, user: Any) -> HttpResponse:
+    """The remembered rejected-rows file as an attachment; 404 when expired or another user's."""
+    entry = cache.get(_CACHE_PREFIX + token) if re.fullmatch(r"[A-Za-z0-9_-]{10,64}", token) else None
+    if not entry or entry["user"] != getattr(user, "pk", None):
+        raise Http404
+    response = HttpResponse(entry["data"], content_type=entry["content_type"])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=entry["filename"])
+    return response

@@ -128,20 +128,39 @@ class Unit(BaseModel):
 
 
 class UnitSuccession(models.Model):
-    """Old → new unit (the 2025 reorganisation): a commune merged whole or split among several."""
+    """Old → new unit (the 2025 reorganisation): a commune merged whole or split among several.
 
-    old_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successors", verbose_name=_("đơn vị cũ"))
+    The old side is kept by code and name (``old_code``, ``old_name``, ``old_full_name``) because
+    it may lie in a province whose old tree is not loaded (Thái Nguyên absorbed Bắc Kạn in 2025);
+    ``old_unit`` links to the old tree's unit whenever that tree is in the database.
+    A split commune (``whole=False``) has one succession per new unit, and ``is_default``
+    marks the new unit that an address in the old commune goes to when nothing else tells.
+    """
+
+    old_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="successors",
+        verbose_name=_("đơn vị cũ"),
+    )
+    old_code = models.CharField(_("mã đơn vị cũ"), max_length=20, db_index=True)
+    old_name = models.CharField(_("tên đơn vị cũ"), max_length=120, blank=True)
+    old_full_name = models.CharField(_("tên đầy đủ đơn vị cũ"), max_length=255, blank=True)
     new_unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, related_name="predecessors", verbose_name=_("đơn vị mới")
     )
     whole = models.BooleanField(_("nhập toàn bộ"), default=True)
+    is_default = models.BooleanField(_("đơn vị mới chính"), default=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("chuyển đổi đơn vị")
         verbose_name_plural = _("chuyển đổi đơn vị")
-        constraints = [models.UniqueConstraint(fields=["old_unit", "new_unit"], name="geo_succession_unique_pair")]
+        ordering = ["new_unit__path", "old_code"]
+        constraints = [models.UniqueConstraint(fields=["old_code", "new_unit"], name="geo_succession_unique_pair")]
 
     def __str__(self) -> str:
-        return f"{self.old_unit} → {self.new_unit}"
+        return f"{self.old_name or self.old_code} → {self.new_unit}"
