@@ -69,7 +69,7 @@ batch_size=2000, title="")``
 ``read_table(upload, *, filename=None) -> Table``
     Just the reading (header + rows of strings), for callers that need no validation.
 
-``template_file(spec, *, fmt="xlsx") -> bytes``
+``template_file(spec_or_columns, *, fmt="xlsx") -> bytes``
     An empty file with the spec's headers, for a "download the template" link.
 
 ``remember_rejected_file(result, *, user) -> str`` / ``rejected_file_response(token, *, user)``
@@ -708,9 +708,10 @@ def write_table(header: Sequence[str], rows: Iterable[Sequence[Any]], *, fmt: st
     return out.getvalue().encode("utf-8-sig")
 
 
-def template_file(spec: TabularSpec, *, fmt: str = "xlsx") -> bytes:
-    """An empty table with the spec's column headers."""
-    return write_table([c.header for c in spec.columns], [], fmt=fmt)
+def template_file(spec: TabularSpec | Sequence[Column], *, fmt: str = "xlsx") -> bytes:
+    """An empty table with the column headers of a spec (or of a sequence of columns)."""
+    columns = spec.columns if isinstance(spec, TabularSpec) else spec
+    return write_table([c.header for c in columns], [], fmt=fmt)
 
 
 # --- The rejected-rows file, offered for download after the result page ----------------------------

@@ -251,6 +251,23 @@ def hamlet_update(
     return hamlet
 
 
+def hamlet_columns() -> tuple[tb.Column, ...]:
+    """The hamlet import's columns (Vietnamese headers; English aliases)."""
+    return (
+        tb.Column("Tên", "name", aliases=("name", "Tên thôn, xóm")),
+        tb.Column(
+            "Loại",
+            "unit_type",
+            aliases=("type",),
+            parse=_choice([UnitType(t) for t in HAMLET_TYPES]),
+        ),
+        tb.Column(
+            "Mã", "code", required=False, default="", aliases=("code",), parse=tb.parse_code(max_length=MAX_CODE)
+        ),
+        tb.Column("Dân số", "population", required=False, aliases=("population",), parse=tb.parse_int(minimum=0)),
+    )
+
+
 def hamlet_import_spec(*, commune: Unit) -> tb.TabularSpec:
     """Columns ``Tên`` (name), ``Loại`` (type), optional ``Mã`` (code) and ``Dân số`` (population)."""
     existing_names = set(Unit.objects.filter(tree=commune.tree, parent=commune).values_list("name_folded", flat=True))
@@ -307,19 +324,7 @@ def hamlet_import_spec(*, commune: Unit) -> tb.TabularSpec:
     return tb.TabularSpec(
         name="geo.hamlet_import",
         title=_("thôn, xóm, tổ dân phố"),
-        columns=(
-            tb.Column("Tên", "name", aliases=("name", "Tên thôn, xóm")),
-            tb.Column(
-                "Loại",
-                "unit_type",
-                aliases=("type",),
-                parse=_choice([UnitType(t) for t in HAMLET_TYPES]),
-            ),
-            tb.Column(
-                "Mã", "code", required=False, default="", aliases=("code",), parse=tb.parse_code(max_length=MAX_CODE)
-            ),
-            tb.Column("Dân số", "population", required=False, aliases=("population",), parse=tb.parse_int(minimum=0)),
-        ),
+        columns=hamlet_columns(),
         validate_row=validate,
         write=write,
         ignore_columns=("STT", "TT"),
@@ -370,6 +375,22 @@ def unit_set_population(
     return unit
 
 
+def population_columns() -> tuple[tb.Column, ...]:
+    """The population import's columns (Vietnamese headers; English aliases)."""
+    return (
+        tb.Column("Mã", "code", aliases=("code", "Mã đơn vị"), parse=tb.parse_code(max_length=MAX_CODE)),
+        tb.Column("Dân số", "population", aliases=("population",), parse=tb.parse_int(minimum=0)),
+        tb.Column("Năm", "year", aliases=("year",), parse=tb.parse_int(minimum=1900)),
+        tb.Column(
+            "Nguồn",
+            "source",
+            required=False,
+            aliases=("source",),
+            parse=_choice(PopulationSource),
+        ),
+    )
+
+
 def population_import_spec(*, tree: str, actor: User | None) -> tb.TabularSpec:
     """Columns ``Mã`` (code), ``Dân số`` (population), ``Năm`` (year) and optional ``Nguồn`` (source)."""
     scope = unit_scope(actor) if actor is not None else None
@@ -411,18 +432,7 @@ def population_import_spec(*, tree: str, actor: User | None) -> tb.TabularSpec:
     return tb.TabularSpec(
         name="geo.population_import",
         title=_("dân số"),
-        columns=(
-            tb.Column("Mã", "code", aliases=("code", "Mã đơn vị"), parse=tb.parse_code(max_length=MAX_CODE)),
-            tb.Column("Dân số", "population", aliases=("population",), parse=tb.parse_int(minimum=0)),
-            tb.Column("Năm", "year", aliases=("year",), parse=tb.parse_int(minimum=1900)),
-            tb.Column(
-                "Nguồn",
-                "source",
-                required=False,
-                aliases=("source",),
-                parse=_choice(PopulationSource),
-            ),
-        ),
+        columns=population_columns(),
         validate_row=validate,
         write=write,
         ignore_columns=("STT", "TT", "Tên", "Tên đơn vị", "name"),
