@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.core.models import BaseModel
 from phongdich.core.text import fold
-from phongdich.geo.models import Unit
+from phongdich.geo.models import Level, Unit
 from phongdich.orgs.models import Organisation
 
 
@@ -23,17 +25,70 @@ class Sex(models.TextChoices):
 FOREIGNER_Q = ~models.Q(nationality="VN") | models.Q(illegal_entry=True)
 
 
+_BROAD_ATTR = "_phongdich_people_broad_scope"
+_RESIDENCE_NO_INDEX = "_residence_unit_no_index"
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
+    """Querysets of people. ``for_user`` is the one door to them (D4).
+
+    Query plans: a list is ``ORDER BY name_folded, id LIMIT n``. For a small jurisdiction (a
+    commune, a hamlet) the best plan reads the residence index of its few units and sorts a few
+    thousand rows; for a large one (a district, the province) it walks the name index in order
+    and stops after a page, checking each row's unit. PostgreSQL chooses by its statistics;
+    SQLite has none unless ANALYZE was run and always takes the residence index, sorting the
+    whole province. For SQLite and a large jurisdiction, ``for_user`` therefore tests the unit
+    through ``+residence_unit_id`` (the same value, but not indexable), which leaves the name
+    indexes to the planner.
+    """
+
     def for_user(self, user: Any) -> PersonQuerySet:
         """The people this user may see: residence or organisation inside their scope."""
         from phongdich.orgs.scope import scope_for
 
-        qs: PersonQuerySet = scope_for(user).filter(self, unit_field="residence_unit", org_field="organisation")
-        return qs
+        scope = scope_for(user)
+        if connections[self.db].vendor == "sqlite" and _broad(user, scope):
+            qs: PersonQuerySet = scope.filter(
+                self._residence_no_index(), unit_field=_RESIDENCE_NO_INDEX, org_field="organisation"
+            )
+            return qs
+        result: PersonQuerySet = scope.filter(self, unit_field="residence_unit", org_field="organisation")
+        return result
 
     def active(self) -> PersonQuerySet:
         """Not merged into another record."""
         return self.filter(merged_into__isnull=True)
+
+    def in_unit(self, unit: Unit) -> PersonQuerySet:
+        """Residents of ``unit`` and the units below it (same planning rule as ``for_user``)."""
+        subtree = Unit.objects.subtree(unit).values("pk")
+        if connections[self.db].vendor == "sqlite" and unit.level < Level.COMMUNE:
+            return self._residence_no_index().filter(**{f"{_RESIDENCE_NO_INDEX}__in": subtree})
+        return self.filter(residence_unit__in=subtree)
+
+    def _residence_no_index(self) -> PersonQuerySet:
+        if _RESIDENCE_NO_INDEX in self.query.annotations:
+            return self
+        return self.alias(
+            **{
+                _RESIDENCE_NO_INDEX: models.Func(
+                    models.F("residence_unit"), template="+%(expressions)s", output_field=models.BigIntegerField()
+                )
+            }
+        )
+
+
+def _broad(user: Any, scope: Any) -> bool:
+    """Whether the user's jurisdiction is larger than a commune (cached on the user object)."""
+    if scope.everything or not scope.unit_paths:
+        return False
+    cached = getattr(user, _BROAD_ATTR, None)
+    if cached is not None and cached[0] is scope:
+        return bool(cached[1])
+    roots = reduce(or_, (models.Q(tree=tree, path=path) for tree, path in scope.unit_paths))
+    broad = len(scope.unit_paths) > 3 or Unit.objects.filter(roots, level__lt=Level.COMMUNE).exists()
+    setattr(user, _BROAD_ATTR, (scope, broad))
+    return broad
 
 
 class Person(BaseModel):
@@ -76,8 +131,17 @@ class Person(BaseModel):
         related_name="person",
         verbose_name=_("tài khoản"),
     )
+    # Not indexed as a whole: almost every row is NULL, and an index on it lures SQLite's planner
+    # away from the name indexes for ``merged_into IS NULL``; the partial index below serves
+    # "which tombstones point at X".
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("đã gộp vào")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("đã gộp vào"),
     )
     is_synthetic = models.BooleanField(_("dữ liệu giả lập"), default=False)
 
@@ -94,6 +158,9 @@ class Person(BaseModel):
             models.Index(fields=["organisation", "name_folded", "id"], name="people_organisation"),
             models.Index(fields=["phone", "birth_year"], name="people_phone_year"),
             models.Index(fields=["name_folded", "id"], condition=FOREIGNER_Q, name="people_foreigner_keyset"),
+            models.Index(
+                fields=["merged_into"], condition=models.Q(merged_into__isnull=False), name="people_tombstones"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

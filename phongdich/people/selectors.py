@@ -107,7 +107,7 @@ def person_list(
     """People in the user's scope, by name; optionally in a unit's subtree or an organisation's."""
     qs = _visible(user)
     if unit is not None:
-        qs = qs.filter(residence_unit__in=Unit.objects.subtree(unit).values("pk"))
+        qs = qs.in_unit(unit)
     if organisation is not None:
         qs = qs.filter(organisation__in=Organisation.objects.subtree(organisation).values("pk"))
     if foreigners:
@@ -154,7 +154,7 @@ def person_queryset(*, user: Any, q: str = "", unit: Unit | None = None, foreign
     """Every person in scope matching a list's filters, ordered by name (for exports)."""
     qs = _visible(user)
     if unit is not None:
-        qs = qs.filter(residence_unit__in=Unit.objects.subtree(unit).values("pk"))
+        qs = qs.in_unit(unit)
     if foreigners:
         qs = qs.filter(FOREIGNER_Q)
     q = (q or "").strip()[:120]
@@ -183,7 +183,7 @@ def person_search(
     limit = max(1, min(int(limit), MAX_PAGE_SIZE))
     base = _visible(user)
     if unit is not None:
-        base = base.filter(residence_unit__in=Unit.objects.subtree(unit).values("pk"))
+        base = base.in_unit(unit)
     if foreigners:
         base = base.filter(FOREIGNER_Q)
     ident = _identifier_q(q)
