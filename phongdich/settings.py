@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "phongdich.orgs",
     "phongdich.people",
     "phongdich.dashboard",
+    "phongdich.demo",
 ]
 
 MIDDLEWARE = [
