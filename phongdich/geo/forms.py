@@ -35,6 +35,10 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp CSV (UTF-8) hoặc Excel (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        error_messages={
+            "empty": _("Tệp rỗng: không có dòng tiêu đề và không có dữ liệu."),
+            "required": _("Hãy chọn một tệp CSV hoặc Excel."),
+        },
     )
     partial = forms.BooleanField(
         label=_("Ghi các dòng hợp lệ, trả lại các dòng lỗi thành tệp riêng"),
