@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -90,7 +90,7 @@ class PersonCreatedSerializer(PersonSerializer):
 class UnitRefField(serializers.Field):
     """A unit given by its uid or its code (in the tree in force)."""
 
-    default_error_messages = {"unknown": _("Không có đơn vị hành chính “%(value)s”.")}
+    default_error_messages = {"unknown": _("Không có đơn vị hành chính “{value}”.")}
 
     def to_internal_value(self, data: Any) -> Unit:
         value = str(data).strip()
