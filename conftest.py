@@ -11,7 +11,9 @@ oanh     head of Công ty TNHH Mẫu (an enterprise in Phổ Yên)
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,3 +109,69 @@ def cast(tree: Tree) -> Cast:
     role_assign(user=c.hoa, role=Role.HAMLET_HEAD, unit=tree.xom1)
     role_assign(user=c.oanh, role=Role.ORGANISATION_HEAD, organisation=enterprise)
     return c
+
+
+# --- The append-only audit log and transactional tests ---------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_log_flushable() -> None:
+    """Transactional tests (live_server) flush the database; let the flush empty the audit log too."""
+    from phongdich.core.testing import allow_flushing_audit_log
+
+    allow_flushing_audit_log()
+
+
+# --- Browser tests (Playwright with Debian's Chromium) -----------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def _chromium() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and {CHROMIUM} is missing: install Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_page(_chromium: Any) -> Iterator[Any]:
+    """A fresh Chromium page (own cookies) in Vietnamese; pair it with ``live_server``."""
+    context = _chromium.new_context(locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def browser_login(live_server: Any) -> Callable[[Any, str, str], None]:
+    """``browser_login(page, username, password)``: signs in through the real login form."""
+
+    def login(page: Any, username: str, password: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+
+    return login

@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "phongdich.core.context_processors.site",
+                "phongdich.dashboard.context_processors.nav",
             ],
         },
     },
@@ -219,6 +220,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "phongdich.orgs.models.OrganisationKind",
+        "PremisesKindEnum": "phongdich.orgs.models.PremisesKind",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------

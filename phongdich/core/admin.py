@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from .forms import AdminLoginForm
 from .models import AuditLog, User
+
+# The admin's sign-in is throttled like the site's own.
+admin.site.login_form = AdminLoginForm
 
 admin.site.register(User, UserAdmin)
 

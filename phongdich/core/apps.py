@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "phongdich.core"
     label = "core"
     verbose_name = _("Lõi hệ thống")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the login/logout receivers)

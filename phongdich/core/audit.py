@@ -20,8 +20,12 @@ def audit(
     object_uid: str = "",
     summary: str = "",
     detail: dict[str, Any] | None = None,
+    actor_username: str = "",
 ) -> AuditLog:
-    """Append one line to the audit log, with the request's address when there is one."""
+    """Append one line to the audit log, with the request's address when there is one.
+
+    ``actor_username`` names the actor when there is no user object (a failed login).
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_uid = object_uid or str(getattr(obj, "uid", None) or obj.pk)
@@ -29,7 +33,7 @@ def audit(
     user = actor if isinstance(actor, User) else None
     return AuditLog.objects.create(
         actor=user,
-        actor_username=user.username if user else "",
+        actor_username=(user.username if user else actor_username)[:150],
         action=str(action),
         object_type=object_type[:60],
         object_uid=object_uid[:64],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.core.models import BaseModel
+from phongdich.core.text import fold
 from phongdich.geo.models import Unit
 
 
@@ -61,6 +64,7 @@ class Organisation(BaseModel):
     """
 
     name = models.CharField(_("tên"), max_length=255)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True, default="")
     short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
     kind = models.CharField(_("loại hình"), max_length=24, choices=OrganisationKind.choices)
     sector = models.CharField(_("lĩnh vực"), max_length=16, choices=Sector.choices, blank=True)
@@ -91,6 +95,14 @@ class Organisation(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The diacritic-free search key (with the short name), kept with the row it describes.
+        self.name_folded = fold(f"{self.name} {self.short_name}")[:255]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"name", "short_name"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
+
 
 class Premises(BaseModel):
     """A place of an organisation: head office, gate, meeting room, workshop line."""
@@ -120,6 +132,10 @@ class Premises(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.organisation}"
+
+
+# A top-level name for the API schema (drf-spectacular ENUM_NAME_OVERRIDES).
+PremisesKind = Premises.Kind
 
 
 class Role(models.TextChoices):

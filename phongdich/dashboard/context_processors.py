@@ -1,0 +1,60 @@
+"""The main navigation, per the user's roles (``nav_items`` in every template)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from phongdich.core.access import can_read_audit
+from phongdich.orgs.permissions import FOLLOWER_ROLES, can_manage_roles
+from phongdich.orgs.scope import scope_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url: str
+    active: bool = False
+
+
+def url_or_none(name: str, *args: Any, **kwargs: Any) -> str | None:
+    """``reverse(name)``, or None while the page does not exist (another app may add it later)."""
+    try:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    scope = scope_for(user)
+    candidates: list[tuple[str, str, str | None]] = [("home", _("Trang chính"), url_or_none("home"))]
+    if not scope.is_empty:
+        candidates.append(("people", _("Nhân khẩu"), url_or_none("people:list")))
+    candidates.append(("geo", _("Địa bàn"), url_or_none("geo:index")))
+    candidates.append(("orgs", _("Cơ quan"), url_or_none("orgs:list")))
+    if user.is_superuser or scope.roles & FOLLOWER_ROLES:
+        candidates.append(("followed", _("Theo dõi"), url_or_none("orgs:followed")))
+    if can_manage_roles(user):
+        candidates.append(("roles", _("Phân quyền"), url_or_none("orgs:roles")))
+    if can_read_audit(user):
+        candidates.append(("audit", _("Nhật ký"), url_or_none("audit_search")))
+    if user.is_superuser:
+        candidates.append(("admin", _("Quản trị"), url_or_none("admin:index")))
+    items = []
+    for key, label, url in candidates:
+        if url is None:
+            continue
+        active = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(key=key, label=label, url=url, active=active))
+    return items
+
+
+def nav(request: HttpRequest) -> dict[str, Any]:
+    return {"nav_items": nav_items_for(getattr(request, "user", None), request.path)}

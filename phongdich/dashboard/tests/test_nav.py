@@ -1,0 +1,63 @@
+"""The main navigation follows the user's roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from phongdich.core.models import User
+from phongdich.dashboard.context_processors import nav_items_for, url_or_none
+from phongdich.orgs.models import Role
+from phongdich.orgs.services import role_assign
+
+
+def _keys(user: Any) -> list[str]:
+    return [item.key for item in nav_items_for(user, "/")]
+
+
+def _present(*keys: str) -> list[str]:
+    """The keys whose pages exist in this build (people and geo pages come from their apps)."""
+    names = {"people": "people:list", "geo": "geo:index"}
+    return [k for k in keys if k not in names or url_or_none(names[k])]
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("alice", ("home", "people", "geo", "orgs", "roles", "audit")),
+        ("dan", ("home", "people", "geo", "orgs")),
+        ("cuong", ("home", "people", "geo", "orgs")),
+        ("hoa", ("home", "people", "geo", "orgs")),
+        ("oanh", ("home", "people", "geo", "orgs")),
+    ],
+)
+def test_nav_items_per_role_D4(cast: Any, persona: str, expected: tuple[str, ...]) -> None:
+    assert _keys(getattr(cast, persona)) == _present(*expected)
+
+
+def test_nav_for_superuser_has_admin_D4(db: Any) -> None:
+    root = User.objects.create_superuser("root", "root@example.org", "x")
+    assert _keys(root) == _present("home", "people", "geo", "orgs", "followed", "roles", "audit", "admin")
+
+
+def test_nav_for_committee_member_has_followed_D5(cast: Any, tree: Any) -> None:
+    member = User.objects.create_user("son", password="x")
+    role_assign(user=member, role=Role.STANDING_COMMITTEE, unit=tree.province)
+    assert "followed" in _keys(member)
+
+
+def test_nav_without_roles_and_anonymous_D4(db: Any) -> None:
+    assert _keys(User.objects.create_user("nobody", password="x")) == _present("home", "geo", "orgs")
+    from django.contrib.auth.models import AnonymousUser
+
+    assert nav_items_for(AnonymousUser()) == []
+
+
+def test_nav_is_rendered_with_the_current_page_marked_D4(cast: Any, client: Client) -> None:
+    client.force_login(cast.alice)
+    html = client.get("/orgs/").content.decode()
+    assert '<a href="/orgs/" aria-current="page">Cơ quan</a>' in html
+    assert '<a href="/audit/">Nhật ký</a>' in html
+    assert '<a href="/" >' not in html
