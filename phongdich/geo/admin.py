@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Unit, UnitSuccession
 
@@ -16,6 +19,12 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
     raw_id_fields = ("parent",)
     ordering = ("tree", "path")
     list_select_related = ("parent",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Unit | None = None) -> Any:
+        # Code, parent and tree make up the materialised path of the unit and of everything below it.
+        if obj is not None:
+            return (*self.readonly_fields, "tree", "code", "parent", "level")
+        return self.readonly_fields
 
 
 @admin.register(UnitSuccession)

@@ -100,8 +100,11 @@ UNSET: Final = _Unset()
 
 
 def _check_commune(commune: Unit, actor: User | None) -> None:
-    """The commune must be a commune-level unit inside the actor's jurisdiction (else: not found)."""
-    if not unit_scope(actor).contains_unit(commune):
+    """The commune must be a commune-level unit inside the actor's jurisdiction (else: not found).
+
+    ``actor=None`` is the system itself (management commands, the demo builder): no scope to check.
+    """
+    if actor is not None and not unit_scope(actor).contains_unit(commune):
         raise NotInScope(_("Không tìm thấy đơn vị."))
     if commune.level != Level.COMMUNE:
         raise ValidationFailed(_("Thôn, xóm, tổ dân phố chỉ được thêm vào đơn vị cấp xã."), field="commune")
@@ -172,8 +175,9 @@ def hamlet_create(
 ) -> Unit:
     """Add a hamlet or residential group (xóm, thôn, bản, tổ dân phố …) to ``commune``.
 
-    Raises ``NotInScope`` when the commune is outside the actor's jurisdiction, ``ValidationFailed``
-    for a bad name, type or code. Without ``code`` the next ``<commune code>-NN`` is used.
+    Raises ``NotInScope`` when the commune is outside the actor's jurisdiction (``actor=None``: the
+    system, e.g. the demo builder — no scope check), ``ValidationFailed`` for a bad name, type or code.
+    Without ``code`` the next ``<commune code>-NN`` is used.
     """
     _check_commune(commune, actor)
     Unit.objects.select_for_update().filter(pk=commune.pk).first()  # one hamlet code at a time per commune

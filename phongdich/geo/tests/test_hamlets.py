@@ -81,6 +81,13 @@ def test_bad_hamlet_input_is_refused_on_its_field_D1(
     assert message in str(exc.value.message)
 
 
+def test_the_system_itself_may_add_hamlets_D1(tree: Any) -> None:
+    """``actor=None``: management commands and the demo builder."""
+    h = hamlet_create(commune=tree.quang_vinh, name="Tổ dân phố 7", unit_type=UnitType.TO_DAN_PHO, actor=None)
+    assert h.code == "05434-01"
+    assert AuditLog.objects.get(action=AuditAction.CREATE, object_uid=str(h.uid)).actor is None
+
+
 def test_hamlets_only_under_communes_D1(tree: Any, cast: Any) -> None:
     with pytest.raises(ValidationFailed, match="đơn vị cấp xã"):
         hamlet_create(commune=tree.city, name="Xóm Sai", unit_type=UnitType.XOM, actor=cast.dan)
@@ -354,3 +361,15 @@ def test_import_page_accepts_excel_and_serves_templates_D1(tree: Any, cast: Any)
     assert response.status_code == 200
     assert ("05431-02", "Bản Na", "ban") in hamlets(tree.quan_trieu)
     assert c.get(reverse("geo:hamlet_template", kwargs={"uid": tree.quan_trieu.uid, "fmt": "pdf"})).status_code == 404
+
+
+def test_admin_lists_and_shows_units_with_the_path_read_only_D1(tree: Any) -> None:
+    from phongdich.core.models import User
+
+    root = User.objects.create_superuser(username="root", password="x", email="root@example.org")
+    c = client_for(root)
+    assert c.get(reverse("admin:geo_unit_changelist"), {"q": "quan trieu"}).status_code == 200
+    page = c.get(reverse("admin:geo_unit_change", args=[tree.quan_trieu.pk]))
+    assert page.status_code == 200
+    assert 'name="code"' not in page.content.decode()  # the code makes up paths: not editable here
+    assert c.get(reverse("admin:geo_unitsuccession_changelist")).status_code == 200
