@@ -147,7 +147,7 @@ def check_person_scope(actor: User | None, *, unit: Unit, organisation: Organisa
     raise ValidationFailed(UNIT_OUT_OF_SCOPE, field="residence_unit")
 
 
-def _live(person: Person) -> Person:
+def live_person(person: Person) -> Person:
     """Follow merge pointers to the record that is still in use."""
     seen = {person.pk}
     while person.merged_into_id is not None:
@@ -183,7 +183,7 @@ def person_create(*, actor: User | None, force: bool = False, **fields: Any) -> 
     if values["cccd"]:
         holder = Person.objects.filter(cccd=values["cccd"]).first()
         if holder is not None:
-            holder = _live(holder)
+            holder = live_person(holder)
             if actor is not None and not Person.objects.for_user(actor).filter(pk=holder.pk).exists():
                 raise ValidationFailed(CCCD_ELSEWHERE, field="cccd")
             audit(
