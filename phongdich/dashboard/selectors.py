@@ -81,6 +81,11 @@ class Home:
         return sum(1 for t in self.todos if not t.done)
 
 
+def _count_todo(n: int, open_text: str, done_text: str, url: str | None) -> Todo:
+    """A checklist item about ``n`` things still to do; once none is left it reads as done."""
+    return Todo(open_text if n else done_text, url if n else None, done=n == 0)
+
+
 def _people(user: Any) -> Any:
     return Person.objects.for_user(user).active()
 
@@ -88,6 +93,18 @@ def _people(user: Any) -> Any:
 def _link(label: str, name: str, *args: Any, query: str = "") -> list[Link]:
     url = url_or_none(name, *args)
     return [Link(label, f"{url}?{query}" if query and url else url)] if url else []
+
+
+def people_list_url(unit: Unit | None = None) -> str | None:
+    """The people list, filtered to ``unit`` when it is a commune (the filter the list offers)."""
+    url = url_or_none("people:list")
+    if url and unit is not None and unit.level == Level.COMMUNE:
+        return f"{url}?unit={unit.uid}"
+    return url
+
+
+def _url_link(label: str, url: str | None) -> list[Link]:
+    return [Link(label, url)] if url else []
 
 
 def _people_in(unit: Unit, user: Any) -> CappedCount:
@@ -127,10 +144,11 @@ def commune_panel(user: Any, commune: Unit, todos: list[Todo]) -> Panel:
             (_("Cơ quan, đơn vị trên địa bàn"), orgs.count()),
         ],
         links=[
-            *_link(_("Danh sách nhân khẩu"), "people:list", query=unit_q),
+            *_url_link(_("Danh sách nhân khẩu"), people_list_url(commune)),
             *_link(_("Thêm nhân khẩu"), "people:create"),
             *_link(_("Nhập nhân khẩu từ tệp"), "people:import"),
             *_hamlet_add_link(commune),
+            *_link(_("Nhập xóm, tổ dân phố từ tệp"), "geo:hamlet_import", commune.uid),
             *_link(_("Cơ quan, đơn vị"), "orgs:list", query=unit_q),
         ],
         rows=list(hamlets[:30]),
@@ -140,15 +158,16 @@ def commune_panel(user: Any, commune: Unit, todos: list[Todo]) -> Panel:
     todos.append(Todo(_("Khai báo xóm, tổ dân phố của %(unit)s") % {"unit": name}, hamlet_url, done=hamlet_count > 0))
     if hamlet_count:
         todos.append(
-            Todo(
+            _count_todo(
+                without_head,
                 ngettext(
                     "%(n)d xóm, tổ dân phố của %(unit)s chưa có trưởng xóm được phân quyền",
                     "%(n)d xóm, tổ dân phố của %(unit)s chưa có trưởng xóm được phân quyền",
                     without_head,
                 )
                 % {"n": without_head, "unit": name},
+                _("Mọi xóm, tổ dân phố của %(unit)s đã có trưởng xóm được phân quyền") % {"unit": name},
                 None,
-                done=without_head == 0,
             )
         )
     todos.append(
@@ -174,12 +193,8 @@ def commune_panel(user: Any, commune: Unit, todos: list[Todo]) -> Panel:
 
 
 def _hamlet_add_url(commune: Unit) -> str | None:
-    for name in ("geo:hamlet_create", "geo:hamlet-create", "geo:hamlet_add"):
-        url = url_or_none(name, commune.uid)
-        if url:
-            return url
-    url = url_or_none("geo:unit", commune.uid) or url_or_none("geo:detail", commune.uid)
-    return url or url_or_none("geo:index")
+    # The commune's page carries the add-a-hamlet form (geo app).
+    return url_or_none("geo:unit", commune.uid)
 
 
 def _hamlet_add_link(commune: Unit) -> list[Link]:
@@ -193,7 +208,6 @@ def _with_query(url: str | None, query: str) -> str | None:
 
 def hamlet_panel(user: Any, hamlet: Unit, todos: list[Todo]) -> Panel:
     residents = _people_in(hamlet, user)
-    unit_q = f"unit={hamlet.uid}"
     latest = list(
         _people(user)
         .filter(residence_unit=hamlet)
@@ -212,7 +226,7 @@ def hamlet_panel(user: Any, hamlet: Unit, todos: list[Todo]) -> Panel:
         title=hamlet.name,
         facts=[(_("Nhân khẩu"), residents), (_("Thuộc"), hamlet.parent.name if hamlet.parent else "")],
         links=[
-            *_link(_("Danh sách nhân khẩu"), "people:list", query=unit_q),
+            *_url_link(_("Danh sách nhân khẩu"), people_list_url()),
             *_link(_("Thêm nhân khẩu"), "people:create"),
         ],
         rows=latest,
@@ -278,7 +292,9 @@ def follow_panel(user: Any, todos: list[Todo]) -> Panel:
         }
         if fa.unit is not None:
             row["people"] = _people_in(fa.unit, user)
-            row["people_url"] = _with_query(url_or_none("people:list"), f"unit={fa.unit.uid}")
+            row["people_url"] = (
+                people_list_url(fa.unit) if fa.unit.level == Level.COMMUNE else url_or_none("geo:unit", fa.unit.uid)
+            )
             orgs = org_selectors.organisations_for(user).filter(
                 unit__tree=fa.unit.tree, unit__path__startswith=fa.unit.path
             )
@@ -348,7 +364,7 @@ def district_panel(user: Any, district: Unit, todos: list[Todo]) -> Panel:
             (_("Cơ quan, đơn vị"), orgs.count()),
         ],
         links=[
-            *_link(_("Danh sách nhân khẩu"), "people:list", query=unit_q),
+            *_url_link(_("Danh sách nhân khẩu"), people_list_url()),
             *_link(_("Cơ quan, đơn vị"), "orgs:list", query=unit_q),
             *_link(_("Thêm cơ quan, đơn vị"), "orgs:create"),
         ],
@@ -377,63 +393,68 @@ def admin_panel(user: Any, todos: list[Todo]) -> Panel:
 
     roles_url = url_or_none("orgs:roles")
     todos.append(
-        Todo(
+        _count_todo(
+            without_role_count,
             ngettext(
                 "%(n)d tài khoản chưa được giao vai trò",
                 "%(n)d tài khoản chưa được giao vai trò",
                 without_role_count,
             )
             % {"n": without_role_count},
+            _("Mọi tài khoản đã được giao vai trò"),
             roles_url,
-            done=without_role_count == 0,
         )
     )
     todos.append(
-        Todo(
+        _count_todo(
+            followers_unassigned,
             ngettext(
                 "Phân công địa bàn, lĩnh vực theo dõi cho %(n)d ủy viên",
                 "Phân công địa bàn, lĩnh vực theo dõi cho %(n)d ủy viên",
                 followers_unassigned,
             )
             % {"n": followers_unassigned},
+            _("Mọi ủy viên đã được phân công theo dõi"),
             url_or_none("orgs:follows"),
-            done=followers_unassigned == 0,
         )
     )
     todos.append(
-        Todo(
+        _count_todo(
+            orgs_without_head,
             ngettext(
                 "%(n)d cơ quan, đơn vị chưa ghi nhận thủ trưởng",
                 "%(n)d cơ quan, đơn vị chưa ghi nhận thủ trưởng",
                 orgs_without_head,
             )
             % {"n": orgs_without_head},
+            _("Mọi cơ quan, đơn vị đã ghi nhận thủ trưởng"),
             url_or_none("orgs:list"),
-            done=orgs_without_head == 0,
         )
     )
     todos.append(
-        Todo(
+        _count_todo(
+            orgs_without_premises,
             ngettext(
                 "%(n)d cơ quan, đơn vị chưa khai báo địa điểm",
                 "%(n)d cơ quan, đơn vị chưa khai báo địa điểm",
                 orgs_without_premises,
             )
             % {"n": orgs_without_premises},
+            _("Mọi cơ quan, đơn vị đã khai báo địa điểm"),
             url_or_none("orgs:list"),
-            done=orgs_without_premises == 0,
         )
     )
     todos.append(
-        Todo(
+        _count_todo(
+            communes_without_hamlets,
             ngettext(
                 "%(n)d xã, phường chưa khai báo xóm, tổ dân phố",
                 "%(n)d xã, phường chưa khai báo xóm, tổ dân phố",
                 communes_without_hamlets,
             )
             % {"n": communes_without_hamlets},
+            _("Mọi xã, phường đã khai báo xóm, tổ dân phố"),
             url_or_none("geo:index"),
-            done=communes_without_hamlets == 0,
         )
     )
     counts = [(label, n) for _r, label, n in org_selectors.role_counts() if n]
@@ -451,7 +472,7 @@ def admin_panel(user: Any, todos: list[Todo]) -> Panel:
             *_link(_("Phân công theo dõi"), "orgs:follows"),
             *_link(_("Nhật ký truy cập"), "audit_search"),
             *_link(_("Nhập nhân khẩu từ tệp"), "people:import"),
-            *_link(_("Nhập dân số, đơn vị hành chính"), "geo:import"),
+            *_link(_("Nhập dân số theo đơn vị hành chính"), "geo:population_import"),
             *_link(_("Thêm cơ quan, đơn vị"), "orgs:create"),
         ],
         rows=recent,

@@ -73,7 +73,7 @@ def test_commune_officer_home_shows_commune_hamlets_people_and_links_D5(
     assert "Danh sách nhân khẩu" in labels
     assert _todos(home)["Khai báo xóm, tổ dân phố của Phường Quán Triều"] is True
     # the hamlet has a head (hoa), and there are people: nothing open about them
-    assert _todos(home)["0 xóm, tổ dân phố của Phường Quán Triều chưa có trưởng xóm được phân quyền"] is True
+    assert _todos(home)["Mọi xóm, tổ dân phố của Phường Quán Triều đã có trưởng xóm được phân quyền"] is True
     assert "Lê Thị Cúc" not in html
 
 
@@ -228,3 +228,26 @@ def test_home_query_count_does_not_grow_with_people_D5(
         _person(f"Người Thứ {i}", tree.quan_trieu, year=1950 + i)
     with django_assert_max_num_queries(40):
         client.get("/")
+
+
+@pytest.mark.parametrize("persona", ["alice", "dan", "cuong", "chi", "hoa", "oanh", "son"])
+def test_every_link_on_the_home_page_opens_D5(
+    cast: Any, client: Client, tree: Any, people: dict[str, Person], persona: str
+) -> None:
+    import re
+
+    if persona == "son":
+        user = User.objects.create_user("son", password="x")
+        role_assign(user=user, role=Role.STANDING_COMMITTEE, unit=tree.province)
+        for unit in (tree.quan_trieu, tree.pho_yen, tree.xom1):
+            follow_assign(user=user, unit=unit)
+        follow_assign(user=user, sector=Sector.HEALTH)
+    else:
+        user = getattr(cast, persona)
+    html = _get(client, user)
+    main = html[html.index("<main") :]
+    links = set(re.findall(r'href="(/[^"]*)"', main))
+    assert links
+    for link in sorted(links):
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, (persona, link, response.status_code)

@@ -117,3 +117,17 @@ def test_follow_api_own_and_all_D5(cast: Any, son: User, tree: Any) -> None:
     assert [f["unit"]["code"] for f in mine] == ["164"]
     api.force_authenticate(cast.cuong)
     assert api.get("/api/v1/follow-assignments/").json()["results"] == []
+
+
+def test_every_link_on_the_followed_page_opens_D5(son: User, world: World, client: Client, tree: Any) -> None:
+    import re
+
+    for unit in (tree.city, tree.quan_trieu, tree.xom1):
+        follow_assign(user=son, unit=unit)
+    follow_assign(user=son, unit=tree.pho_yen, sector=Sector.ECONOMY)
+    client.force_login(son)
+    html = client.get("/orgs/followed/").content.decode()
+    links = set(re.findall(r'href="(/[^"]*)"', html[html.index("<main") :]))
+    assert len(links) >= 5
+    for link in sorted(links):
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
