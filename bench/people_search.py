@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -220,7 +221,7 @@ def child(args: argparse.Namespace) -> int:
         sqlite_path = args.workdir / f"{BENCH}-{scale}.sqlite3"
         os.environ["SQLITE_PATH"] = str(sqlite_path)
     else:
-        os.environ["DATABASE_URL"] = args.pg_url.rstrip("/") + "/" + name
+        os.environ["DATABASE_URL"] = pg_database_url(args.pg_url, name)
     sys.path.insert(0, str(ROOT))
     # WhiteNoise warns that STATIC_ROOT was never collected; the bench serves no static files.
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
@@ -294,10 +295,18 @@ def read_marker(marker: Path) -> dict[str, Any]:
     return recorded if isinstance(recorded, dict) else {}
 
 
+def pg_database_url(server_url: str, name: str) -> str:
+    """``postgres:///`` + ``db`` → ``postgres:///db``; a database already in the URL is replaced."""
+    match = re.match(r"^([a-z][a-z0-9+.-]*://[^/?#]*)(/[^?#]*)?(.*)$", server_url)
+    if match is None:
+        raise SystemExit(f"Not a database URL: {server_url}")
+    return f"{match.group(1)}/{name}{match.group(3)}"
+
+
 def postgres_admin(url: str) -> Any:
     import psycopg
 
-    return psycopg.connect(url.rstrip("/") + "/postgres", autocommit=True)
+    return psycopg.connect(pg_database_url(url, "postgres"), autocommit=True)
 
 
 def postgres_exists(url: str, name: str) -> bool:
