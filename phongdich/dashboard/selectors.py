@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from phongdich.core.models import AuditLog, User
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs import selectors as org_selectors
-from phongdich.orgs.models import FollowAssignment, Organisation, Role, RoleAssignment
+from phongdich.orgs.models import FollowAssignment, Organisation, Role, RoleAssignment, Sector
 from phongdich.orgs.permissions import FOLLOWER_ROLES
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
@@ -323,6 +323,57 @@ def follow_panel(user: Any, todos: list[Todo]) -> Panel:
     )
 
 
+# Sector roles act on a territory through the organisations of their sector.
+SECTOR_PANEL_ROLES = frozenset(
+    {Role.HEALTH, Role.POLICE, Role.MILITARY, Role.ELECTION_COMMITTEE, Role.FATHERLAND_FRONT}
+)
+ROLE_SECTORS = {
+    Role.HEALTH: Sector.HEALTH,
+    Role.POLICE: Sector.SECURITY,
+    Role.MILITARY: Sector.DEFENCE,
+}
+
+
+def sector_panel(user: Any, ra: RoleAssignment, todos: list[Todo]) -> Panel:
+    """Health, police, military, election committee, Fatherland Front over a unit."""
+    unit = ra.unit
+    assert unit is not None
+    sector = ROLE_SECTORS.get(Role(ra.role))
+    orgs = _orgs_in(unit).filter(is_active=True)
+    query = f"unit={unit.uid}"
+    if sector is not None:
+        orgs = orgs.filter(sector=sector)
+        query += f"&sector={sector.value}"
+        label = str(sector.label)
+        without_premises = org_selectors.organisations_without_premises(orgs).count()
+        todos.append(
+            _count_todo(
+                without_premises,
+                ngettext(
+                    "%(n)d cơ quan, đơn vị ngành %(sector)s chưa khai báo địa điểm",
+                    "%(n)d cơ quan, đơn vị ngành %(sector)s chưa khai báo địa điểm",
+                    without_premises,
+                )
+                % {"n": without_premises, "sector": label},
+                _("Mọi cơ quan, đơn vị ngành %(sector)s đã khai báo địa điểm") % {"sector": label},
+                _with_query(url_or_none("orgs:list"), query),
+            )
+        )
+    return Panel(
+        kind="sector",
+        title=f"{Role(ra.role).label} — {unit.name}",
+        facts=[
+            (_("Nhân khẩu trên địa bàn"), _people_in(unit, user)),
+            (_("Cơ quan, đơn vị của ngành") if sector else _("Cơ quan, đơn vị"), orgs.count()),
+        ],
+        links=[
+            *_url_link(_("Danh sách nhân khẩu"), people_list_url(unit)),
+            *_link(_("Cơ quan, đơn vị"), "orgs:list", query=query),
+        ],
+        rows=list(orgs.select_related("unit").order_by("name_folded")[:15]),
+    )
+
+
 def district_panel(user: Any, district: Unit, todos: list[Todo]) -> Panel:
     communes = Unit.objects.filter(parent=district, level=Level.COMMUNE)
     hamlet = Unit.objects.filter(parent=OuterRef("pk"), level=Level.HAMLET)
@@ -504,5 +555,7 @@ def home_for(user: Any) -> Home:
             panels.append(hamlet_panel(user, ra.unit, todos))
         elif ra.role == Role.ORGANISATION_HEAD and ra.organisation is not None:
             panels.append(organisation_panel(user, ra.organisation, todos))
+        elif ra.role in SECTOR_PANEL_ROLES and ra.unit is not None:
+            panels.append(sector_panel(user, ra, todos))
     people = None if scope.is_empty else capped_count(_people(user))
     return Home(roles=roles, people=people, panels=panels, todos=todos)

@@ -230,7 +230,7 @@ def test_home_query_count_does_not_grow_with_people_D5(
         client.get("/")
 
 
-@pytest.mark.parametrize("persona", ["alice", "dan", "cuong", "chi", "hoa", "oanh", "son"])
+@pytest.mark.parametrize("persona", ["alice", "dan", "cuong", "chi", "hoa", "oanh", "son", "yte"])
 def test_every_link_on_the_home_page_opens_D5(
     cast: Any, client: Client, tree: Any, people: dict[str, Person], persona: str
 ) -> None:
@@ -242,6 +242,10 @@ def test_every_link_on_the_home_page_opens_D5(
         for unit in (tree.quan_trieu, tree.pho_yen, tree.xom1):
             follow_assign(user=user, unit=unit)
         follow_assign(user=user, sector=Sector.HEALTH)
+    elif persona == "yte":
+        user = User.objects.create_user("yte", password="x")
+        role_assign(user=user, role=Role.HEALTH, unit=tree.city)
+        organisation_create(name="Trạm Y tế", kind="health_agency", sector="health", unit=tree.quan_trieu)
     else:
         user = getattr(cast, persona)
     html = _get(client, user)
@@ -251,3 +255,23 @@ def test_every_link_on_the_home_page_opens_D5(
     for link in sorted(links):
         response = client.get(link.replace("&amp;", "&"))
         assert response.status_code == 200, (persona, link, response.status_code)
+
+
+def test_health_officer_home_shows_health_organisations_and_their_premises_todo_D5(
+    cast: Any, client: Client, tree: Any
+) -> None:
+    officer = User.objects.create_user("yte", password="x")
+    role_assign(user=officer, role=Role.HEALTH, unit=tree.city)
+    station = organisation_create(
+        name="Trạm Y tế Quán Triều", kind="health_agency", sector="health", unit=tree.quan_trieu
+    )
+    organisation_create(name="Trường Mầm non Quang Vinh", kind="school", sector="education", unit=tree.quang_vinh)
+    home = home_for(officer)
+    panel = next(p for p in home.panels if p.kind == "sector")
+    assert [o.name for o in panel.rows] == ["Trạm Y tế Quán Triều"]
+    assert _todos(home)["1 cơ quan, đơn vị ngành Y tế chưa khai báo địa điểm"] is False
+    premises_create(organisation=station, name="Trạm")
+    assert _todos(home_for(officer))["Mọi cơ quan, đơn vị ngành Y tế đã khai báo địa điểm"] is True
+    html = _get(client, officer)
+    assert "Y tế — Thành phố Thái Nguyên" in html
+    assert "Trường Mầm non Quang Vinh" not in html
