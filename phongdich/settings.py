@@ -231,6 +231,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "phongdich.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # --- Domain settings ----------------------------------------------------------------

@@ -206,6 +206,16 @@ def permission_denied(request: HttpRequest, exception: Any = None) -> HttpRespon
     return _error(request, 403, _("Không có quyền"), _("Bạn không có quyền thực hiện thao tác này."))
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from a stale page (or another site): ask to reload, in the user's language."""
+    return _error(
+        request,
+        403,
+        _("Phiên làm việc đã hết hạn"),
+        _("Trang bạn gửi đã cũ hoặc không hợp lệ. Vui lòng tải lại trang rồi thử lại."),
+    )
+
+
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
     return _error(
         request, 404, _("Không tìm thấy"), _("Trang hoặc hồ sơ không tồn tại, hoặc nằm ngoài địa bàn bạn quản lý.")

@@ -58,3 +58,13 @@ def test_403_page_is_vietnamese(cast: Any, client: Client) -> None:
     response = client.get("/audit/")
     assert response.status_code == 403
     assert "Không có quyền" in response.content.decode()
+
+
+def test_csrf_failure_is_a_vietnamese_page(cast: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "cuong", "password": cast.password})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    assert "tải lại trang" in html
+    assert "_auth_user_id" not in client.session
