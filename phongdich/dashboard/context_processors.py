@@ -47,13 +47,11 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
         candidates.append(("audit", _("Nhật ký"), url_or_none("audit_search")))
     if user.is_superuser:
         candidates.append(("admin", _("Quản trị"), url_or_none("admin:index")))
-    items = []
-    for key, label, url in candidates:
-        if url is None:
-            continue
-        active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(key=key, label=label, url=url, active=active))
-    return items
+    present = [(key, label, url) for key, label, url in candidates if url is not None]
+    # The current page is the item with the longest matching address (/orgs/roles/ is not /orgs/).
+    matches = [url for _k, _l, url in present if (path == url if url == "/" else path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    return [NavItem(key=key, label=label, url=url, active=url == current) for key, label, url in present]
 
 
 def nav(request: HttpRequest) -> dict[str, Any]:

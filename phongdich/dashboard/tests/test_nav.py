@@ -61,3 +61,11 @@ def test_nav_is_rendered_with_the_current_page_marked_D4(cast: Any, client: Clie
     assert '<a href="/orgs/" aria-current="page">Cơ quan</a>' in html
     assert '<a href="/audit/">Nhật ký</a>' in html
     assert '<a href="/" >' not in html
+
+
+@pytest.mark.parametrize(
+    ("path", "active"),
+    [("/", "home"), ("/orgs/", "orgs"), ("/orgs/roles/", "roles"), ("/orgs/roles/x/", "roles"), ("/audit/", "audit")],
+)
+def test_only_the_closest_nav_item_is_current_D4(cast: Any, path: str, active: str) -> None:
+    assert [i.key for i in nav_items_for(cast.alice, path) if i.active] == [active]
