@@ -158,6 +158,7 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from finders; the folder must exist
 STATICFILES_DIRS = [BASE_DIR / "phongdich" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
