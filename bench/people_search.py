@@ -169,6 +169,10 @@ def table(result: dict[str, Any]) -> str:
         )
     build = result["runs"]["full"]["build"]
     lines.append("")
+    for label in ("baseline", "full"):
+        load = result["runs"][label].get("loadavg_1min")
+        if load:
+            lines.append(f"load average while timing the {label}: {load['before']:.2f} → {load['after']:.2f}")
     lines.append(
         f"full-scale database: {'reused' if build['reused'] else 'built'}"
         + (f" in {build['seconds']:.0f} s" if not build["reused"] else "")
@@ -231,8 +235,11 @@ def child(args: argparse.Namespace) -> int:
     django.setup()
     marker = args.workdir / f"{BENCH}-{args.db}-{scale}.json"
     build = ensure_database(args=args, scale=scale, name=name, marker=marker)
+    load_before = os.getloadavg()
     ops = measure(args=args)
-    payload = {"scale": scale, "build": build, "db_version": db_version(), "ops": ops}
+    # Other work on the machine skews timings: the load average says how busy it was.
+    load = {"before": round(load_before[0], 2), "after": round(os.getloadavg()[0], 2)}
+    payload = {"scale": scale, "build": build, "db_version": db_version(), "loadavg_1min": load, "ops": ops}
     args.child_out.write_text(json.dumps(payload))
     return 0
 
