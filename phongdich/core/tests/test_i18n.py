@@ -1,0 +1,272 @@
+"""English as the second language (D4): Vietnamese by default, English on request, a complete catalogue.
+
+The catalogue is phongdich/locale/en/LC_MESSAGES/django.po (Vietnamese msgids, English msgstrs) and its
+compiled django.mo, both in the repository; ``scripts/messages`` refreshes them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+from rest_framework.test import APIClient
+
+LOGIN = "/accounts/login/"
+SETLANG = "/i18n/setlang/"
+PO = Path(settings.BASE_DIR) / "phongdich" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+
+# --- A small .po reader (no polib dependency) ---------------------------------------------
+
+
+@dataclass
+class Entry:
+    line: int
+    msgctxt: str | None = None
+    msgid: str = ""
+    msgid_plural: str | None = None
+    msgstr: dict[int, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    obsolete: bool = False
+
+
+def read_po(path: Path) -> list[Entry]:
+    """Entries of a .po file, the header (empty msgid) included."""
+    entries: list[Entry] = []
+    entry: Entry | None = None
+    target: tuple[str, int] | None = None  # ("msgid" | "msgid_plural" | "msgctxt" | "msgstr", index)
+
+    def start(lineno: int) -> Entry:
+        nonlocal entry
+        if entry is None or entry.msgstr:
+            entry = Entry(line=lineno)
+            entries.append(entry)
+        return entry
+
+    def put(e: Entry, where: tuple[str, int], text: str) -> None:
+        kind, index = where
+        if kind == "msgstr":
+            e.msgstr[index] = e.msgstr.get(index, "") + text
+        elif kind == "msgid_plural":
+            e.msgid_plural = (e.msgid_plural or "") + text
+        elif kind == "msgctxt":
+            e.msgctxt = (e.msgctxt or "") + text
+        else:
+            e.msgid += text
+
+    pending_flags: set[str] = set()
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#~"):
+            e = start(lineno)
+            e.obsolete = True
+            continue
+        if line.startswith("#,"):
+            pending_flags |= {f.strip() for f in line[2:].split(",")}
+            continue
+        if line.startswith("#"):
+            continue
+        match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*")$', line)
+        if match:
+            keyword, index, literal = match.group(1), match.group(2), match.group(3)
+            if keyword in ("msgctxt", "msgid"):
+                e = start(lineno)
+                e.flags |= pending_flags
+                pending_flags = set()
+            assert entry is not None, f"{path}:{lineno}: {keyword} before any msgid"
+            target = ("msgstr", int(index or 0)) if keyword.startswith("msgstr") else (keyword, 0)
+            put(entry, target, ast.literal_eval(literal))
+        elif line.startswith('"') and entry is not None and target is not None:
+            put(entry, target, ast.literal_eval(line))
+        else:
+            raise AssertionError(f"{path}:{lineno}: cannot read {raw!r}")
+    return entries
+
+
+def messages() -> list[Entry]:
+    return [e for e in read_po(PO) if e.msgid and not e.obsolete]
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%[sdifr]|\{\w*\}")
+
+
+def placeholders(text: str) -> Counter[str]:
+    return Counter(m.group(0) for m in PLACEHOLDER.finditer(text))
+
+
+def english(entry: Entry, n: int = 1) -> str:
+    if entry.msgid_plural is not None:
+        if entry.msgctxt is not None:
+            return translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
+        return translation.ngettext(entry.msgid, entry.msgid_plural, n)
+    if entry.msgctxt is not None:
+        return translation.pgettext(entry.msgctxt, entry.msgid)
+    return translation.gettext(entry.msgid)
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def test_login_page_is_vietnamese_by_default_i18n_D4(db: Any, client: Client) -> None:
+    html = client.get(LOGIN).content.decode()
+    assert '<html lang="vi">' in html
+    assert "Đăng nhập" in html
+    assert "Quên mật khẩu?" in html
+    assert "Log in" not in html
+
+
+def test_english_switch_turns_login_page_english_i18n_D4(db: Any, client: Client) -> None:
+    response = client.post(SETLANG, {"language": "en", "next": LOGIN})
+    assert response.status_code == 302
+    assert response["Location"] == LOGIN
+    html = client.get(LOGIN).content.decode()
+    assert '<html lang="en">' in html
+    for text in ("Log in", "Username", "Password", "Forgot your password?", "Epidemic prevention and control"):
+        assert text in html
+    for text in ("Đăng nhập", "Mật khẩu", "Quên mật khẩu?"):
+        assert text not in html
+    # The switch offers each language under its own name, and back to Vietnamese works.
+    assert "Tiếng Việt" in html
+    client.post(SETLANG, {"language": "vi", "next": LOGIN})
+    assert "Đăng nhập" in client.get(LOGIN).content.decode()
+
+
+def test_english_wrong_password_message_is_english_i18n_D4(cast: Any, client: Client) -> None:
+    client.post(SETLANG, {"language": "en", "next": LOGIN})
+    html = client.post(LOGIN, {"username": "cuong", "password": "sai-mat-khau"}).content.decode()
+    assert "Incorrect username or password" in html
+    assert "không đúng" not in html
+
+
+def test_english_switch_turns_home_page_english_i18n_D4(cast: Any, client: Client) -> None:
+    client.login(username="cuong", password=cast.password)
+    vietnamese = client.get("/").content.decode()
+    assert "Vai trò và phạm vi của bạn" in vietnamese
+    client.post(SETLANG, {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    for text in (
+        f"Hello, {cast.cuong}",
+        "Your roles and scope",
+        "Today's tasks",
+        "Commune officer",  # a role's label (TextChoices)
+        "Update the resident list of Phường Quán Triều",  # a to-do built in Python
+        "Registered residents",  # a panel fact
+        ">People<",  # the main navigation
+        ">Areas<",
+        "Log out",
+        "Masks – Disinfection – Distance – No gatherings – Health declaration",
+    ):
+        assert text in html, text
+    for text in ("Vai trò và phạm vi của bạn", "Việc cần làm hôm nay", "Đăng xuất", "Cán bộ cấp xã"):
+        assert text not in html, text
+
+
+def test_api_errors_follow_accept_language_i18n_D4(tree: Any, cast: Any) -> None:
+    api = APIClient()
+    api.force_authenticate(user=cast.cuong)
+    payload = {"full_name": "Ngô Thị Hằng", "birth_date": "2999-01-01", "sex": "F", "residence_unit": "05431"}
+    english_errors = api.post("/api/v1/people/", payload, format="json", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english_errors["birth_date"] == ["The date of birth must not be in the future."]
+    unknown_unit = api.post(
+        "/api/v1/people/",
+        {**payload, "birth_date": "1993-07-15", "residence_unit": "00000"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9",
+    ).json()
+    assert unknown_unit["residence_unit"] == ["There is no administrative unit “00000”."]
+    vietnamese_errors = api.post("/api/v1/people/", payload, format="json", HTTP_ACCEPT_LANGUAGE="vi").json()
+    assert vietnamese_errors["birth_date"] == ["Ngày sinh không được ở tương lai."]
+
+
+# --- The catalogue --------------------------------------------------------------------------
+
+
+def test_catalogue_is_complete_i18n_D4() -> None:
+    entries = messages()
+    assert len(entries) > 500  # every app's strings, not a stub
+    references = re.findall(r"^#: (.+)$", PO.read_text(encoding="utf-8"), re.M)
+    sources = {ref.rsplit(":", 1)[0] for line in references for ref in line.split()}
+    for app in ("core", "geo", "orgs", "people", "dashboard"):
+        assert any(path.startswith(f"phongdich/{app}/") for path in sources), app
+    assert any(path.startswith("phongdich/templates/") for path in sources)
+
+    header = next(e for e in read_po(PO) if not e.msgid)
+    assert "Language: en\n" in header.msgstr[0]
+    assert "nplurals=2; plural=(n != 1);" in header.msgstr[0]
+
+    problems = []
+    for e in entries:
+        where = f"line {e.line}: {e.msgid!r}"
+        if "fuzzy" in e.flags:
+            problems.append(f"fuzzy, {where}")
+        expected_forms = 2 if e.msgid_plural is not None else 1
+        forms = [e.msgstr.get(i, "") for i in range(expected_forms)]
+        if not all(s.strip() for s in forms):
+            problems.append(f"untranslated, {where}")
+        if "python-format" in e.flags or "python-brace-format" in e.flags:
+            for source, text in zip([e.msgid, e.msgid_plural or ""][:expected_forms], forms, strict=True):
+                if placeholders(source) != placeholders(text):
+                    problems.append(f"placeholders {dict(placeholders(text))} ≠ {dict(placeholders(source))}, {where}")
+    assert not problems, "\n".join(problems)
+
+
+def test_catalogue_is_not_vietnamese_copied_through_i18n_D4() -> None:
+    """A msgstr identical to its Vietnamese msgid is a string someone forgot (language names excepted)."""
+    vietnamese_letters = re.compile("[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.I)
+    copied = [
+        e.msgid
+        for e in messages()
+        if e.msgid_plural is None and e.msgstr.get(0) == e.msgid and vietnamese_letters.search(e.msgid)
+    ]
+    assert copied == ["Tiếng Việt"]
+
+
+def test_compiled_catalogue_matches_the_po_i18n_D4() -> None:
+    """django.mo ships in the repository: it must say what django.po says (run scripts/messages)."""
+    assert MO.exists(), "phongdich/locale/en/LC_MESSAGES/django.mo is missing: run scripts/messages"
+    stale = []
+    with translation.override("en"):
+        for e in messages():
+            if e.msgid_plural is not None:
+                got = [english(e, 1), english(e, 2)]
+                want = [e.msgstr[0], e.msgstr[1]]
+            else:
+                got, want = [english(e)], [e.msgstr[0]]
+            if got != want:
+                stale.append(f"line {e.line}: {e.msgid!r} → {got!r}, .po says {want!r}")
+    assert not stale, "django.mo is older than django.po (run scripts/messages):\n" + "\n".join(stale[:20])
+
+
+def test_vietnamese_stays_the_source_language_i18n_D4() -> None:
+    """Under Vietnamese nothing is translated: the msgids themselves are the interface."""
+    sample = messages()[::50]
+    with translation.override("vi"):
+        for e in sample:
+            assert english(e) == e.msgid
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
+def test_catalogue_passes_msgfmt_check_i18n_D4(tmp_path: Path) -> None:
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "django.mo"), str(PO)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "untranslated" not in result.stderr
+    assert "fuzzy" not in result.stderr
