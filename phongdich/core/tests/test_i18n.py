@@ -259,6 +259,61 @@ def test_vietnamese_stays_the_source_language_i18n_D4() -> None:
             assert english(e) == e.msgid
 
 
+# What makemessages reads: every .py, .html and .txt file outside these folders, templates turned
+# into Python by Django's templatize, then xgettext with Django's keywords.
+SKIPPED_DIRS = {".venv", "var", "bench", "node_modules", "locale", "__pycache__"}
+XGETTEXT = [
+    "xgettext",
+    "--language=Python",
+    "--from-code=UTF-8",
+    "--keyword=gettext_noop",
+    "--keyword=gettext_lazy",
+    "--keyword=ngettext_lazy:1,2",
+    "--keyword=pgettext:1c,2",
+    "--keyword=npgettext:1c,2,3",
+    "--keyword=pgettext_lazy:1c,2",
+    "--keyword=npgettext_lazy:1c,2,3",
+]
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext's xgettext is not installed")
+def test_every_source_string_is_in_the_catalogue_i18n_D4(tmp_path: Path) -> None:
+    """A string added to the code or a template without scripts/messages (and a translation) fails here."""
+    from django.utils.translation.template import templatize
+
+    root = Path(settings.BASE_DIR)
+    inputs: list[str] = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.suffix not in (".py", ".html", ".txt") or not path.is_file():
+            continue
+        if any(part in SKIPPED_DIRS or part.startswith(".") for part in relative.parts[:-1]):
+            continue
+        if path.suffix == ".py":
+            inputs.append(str(path))
+            continue
+        work = tmp_path / "templates" / f"{relative}.py"
+        work.parent.mkdir(parents=True, exist_ok=True)
+        work.write_text(templatize(path.read_text(encoding="utf-8"), origin=str(path)), encoding="utf-8")
+        inputs.append(str(work))
+    pot = tmp_path / "django.pot"
+    result = subprocess.run(
+        [*XGETTEXT, f"--output={pot}", *inputs], capture_output=True, text=True, check=False, cwd=root
+    )
+    assert result.returncode == 0, result.stderr
+
+    def keys(entries: list[Entry]) -> set[tuple[str | None, str, str | None]]:
+        return {(e.msgctxt, e.msgid, e.msgid_plural) for e in entries if e.msgid and not e.obsolete}
+
+    in_source = keys(read_po(pot))
+    assert len(in_source) > 500
+    missing = sorted(in_source - keys(messages()), key=lambda k: k[1])
+    assert not missing, (
+        "Strings in the code that phongdich/locale/en/LC_MESSAGES/django.po lacks: run scripts/messages, "
+        "translate them, run scripts/messages again.\n" + "\n".join(repr(k[1]) for k in missing)
+    )
+
+
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
 def test_catalogue_passes_msgfmt_check_i18n_D4(tmp_path: Path) -> None:
     result = subprocess.run(
