@@ -29,7 +29,9 @@ def shared_csv() -> Callable[[str], Path]:
     def get(name: str) -> Path:
         path = SHARED_DATA / name
         if not path.is_file():
-            _absent(f"reference file ../shared/data/{name}")
+            # The reference lists sit beside the repository, not in it: checked when present
+            # (as in CI), skipped in a clone that has no ../shared.
+            pytest.skip(f"reference file ../shared/data/{name} is not beside this clone")
         return path
 
     return get
