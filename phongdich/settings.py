@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "phongdich.geo",
     "phongdich.orgs",
     "phongdich.people",
+    "phongdich.cases",
     "phongdich.dashboard",
     "phongdich.demo",
 ]
@@ -224,6 +225,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "phongdich.orgs.models.OrganisationKind",
         "PremisesKindEnum": "phongdich.orgs.models.PremisesKind",
+        "CaseStatusEnum": "phongdich.cases.models.CaseStatus",
     },
 }
 

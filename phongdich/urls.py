@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from phongdich.cases import urls as cases_urls
 from phongdich.core import urls as core_urls
 from phongdich.dashboard import urls as dashboard_urls
 from phongdich.geo import urls as geo_urls
@@ -15,6 +16,7 @@ api_v1 = [
     *geo_urls.api_urlpatterns,
     *orgs_urls.api_urlpatterns,
     *people_urls.api_urlpatterns,
+    *cases_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -33,6 +35,7 @@ urlpatterns = [
     path("units/", include((geo_urls.urlpatterns, "geo"), namespace="geo")),
     path("orgs/", include((orgs_urls.urlpatterns, "orgs"), namespace="orgs")),
     path("people/", include((people_urls.urlpatterns, "people"), namespace="people")),
+    path("cases/", include((cases_urls.urlpatterns, "cases"), namespace="cases")),
 ]
 
 handler400 = "phongdich.core.views.bad_request"
