@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +74,27 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
+def table_file(*, fmt: str, header: list[str], rows: Iterable[list[Any]], sheet_title: str) -> bytes:
+    """An export's bytes: CSV (UTF-8 with a BOM, so that Excel reads Vietnamese) or XLSX; formulas neutralised."""
+    if fmt == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_safe_cell(v) for v in row])
+        return ("\ufeff" + text.getvalue()).encode("utf-8")
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def people_export(
     *, user: Any, fmt: str, q: str = "", unit: Unit | None = None, foreigners: bool = False
 ) -> ExportFile:
@@ -85,26 +106,12 @@ def people_export(
     if len(people) > EXPORT_MAX_ROWS:
         raise ValidationFailed(EXPORT_TOO_LARGE % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")})
     columns = _columns()
-    header = [title for title, _getter in columns]
-    if fmt == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(header)
-        for row in _rows(iter(people), columns):
-            writer.writerow([_safe_cell(v) for v in row])
-        # With a BOM, Excel opens the Vietnamese text as UTF-8.
-        content = ("\ufeff" + text.getvalue()).encode("utf-8")
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Người nước ngoài") if foreigners else _("Nhân khẩu"))
-        sheet.append(header)
-        for row in _rows(iter(people), columns):
-            sheet.append([_safe_cell(v) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content = buffer.getvalue()
+    content = table_file(
+        fmt=fmt,
+        header=[title for title, _getter in columns],
+        rows=_rows(iter(people), columns),
+        sheet_title=_("Người nước ngoài") if foreigners else _("Nhân khẩu"),
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = "nguoi-nuoc-ngoai" if foreigners else "nhan-khau"
     audit(

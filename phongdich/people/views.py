@@ -25,13 +25,13 @@ from .forms import ImportForm, PersonForm, communes_for
 from .imports import people_import, people_template
 from .models import Person
 from .selectors import (
-    memberships_of,
     person_get,
     person_get_for_write,
     person_search,
     possible_merge_partners,
 )
 from .services import CreateOutcome, person_create, person_merge, person_update
+from .staff_selectors import person_approvers
 
 
 def _unit_filter(request: HttpRequest) -> Unit | None:
@@ -127,10 +127,12 @@ def person_detail_view(request: HttpRequest, uid: str) -> HttpResponse:
         assert person.merged_into is not None
         messages.info(request, _("Hồ sơ này đã được gộp vào hồ sơ khác; đang mở hồ sơ được giữ lại."))
         return redirect("people:detail", uid=person.merged_into.uid)
+    staff_posts = person_approvers(person=person)
     context = {
         "person": person,
         "unit_full_name": person.residence_unit.full_name(),
-        "memberships": memberships_of(person=person),
+        "memberships": [post.membership for post in staff_posts],
+        "staff_posts": staff_posts,
     }
     return render(request, "people/person_detail.html", context)
 
