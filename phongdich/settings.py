@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "phongdich.cases",
     "phongdich.dashboard",
     "phongdich.demo",
+    "phongdich.zones",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "phongdich.orgs.models.OrganisationKind",
         "PremisesKindEnum": "phongdich.orgs.models.PremisesKind",
+        "PlaceKindEnum": "phongdich.zones.models.PlaceKind",
         "CaseStatusEnum": "phongdich.cases.models.CaseStatus",
     },
 }

@@ -10,12 +10,14 @@ from phongdich.dashboard import urls as dashboard_urls
 from phongdich.geo import urls as geo_urls
 from phongdich.orgs import urls as orgs_urls
 from phongdich.people import urls as people_urls
+from phongdich.zones import urls as zones_urls
 
 api_v1 = [
     *core_urls.api_urlpatterns,
     *geo_urls.api_urlpatterns,
     *orgs_urls.api_urlpatterns,
     *people_urls.api_urlpatterns,
+    *zones_urls.api_urlpatterns,
     *cases_urls.api_urlpatterns,
 ]
 
@@ -35,6 +37,7 @@ urlpatterns = [
     path("units/", include((geo_urls.urlpatterns, "geo"), namespace="geo")),
     path("orgs/", include((orgs_urls.urlpatterns, "orgs"), namespace="orgs")),
     path("people/", include((people_urls.urlpatterns, "people"), namespace="people")),
+    path("zones/", include((zones_urls.urlpatterns, "zones"), namespace="zones")),
     path("cases/", include((cases_urls.urlpatterns, "cases"), namespace="cases")),
 ]
 
