@@ -35,6 +35,7 @@ from phongdich.people.models import Person, StaffCategory, StaffMembership
 
 from . import catalogue
 from .catalogue import LoginSpec, OrgSpec
+from .epidemic_areas import step_epidemic_areas
 from .synthetic import REFERENCE_YEAR, Employer, PopulationGenerator, people_bulk_create, residences_for
 
 LOGINS_FILE = "demo-logins.json"
@@ -464,6 +465,7 @@ STEPS: list[tuple[str, Step]] = [
     ("people", step_people),
     ("staff", step_staff),
     ("users", step_users),
+    ("epidemic_areas", step_epidemic_areas),
 ]
 
 
