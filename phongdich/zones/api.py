@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phongdich.geo.models import Unit
 from phongdich.people.models import Person
 
 from .countries import COUNTRIES
@@ -194,6 +196,19 @@ def _status(request: Request) -> str:
     return value
 
 
+def _unit_param(request: Request) -> Unit | None:
+    ref = request.query_params.get("unit", "").strip()
+    if not ref:
+        return None
+    try:
+        unit = Unit.objects.filter(uid=uuid.UUID(ref)).first()
+    except ValueError:
+        unit = Unit.objects.filter(tree=getattr(settings, "ADMIN_TREE", "2021"), code=ref).first()
+    if unit is None:
+        raise serializers.ValidationError({"unit": [_("Không có đơn vị hành chính “%s”.") % ref]})
+    return unit
+
+
 # --- Views -----------------------------------------------------------------------------------------
 
 
@@ -250,11 +265,18 @@ class AreaFlagsApi(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         area = area_get(uid=self.kwargs["uid"])
-        return flag_queryset(user=self.request.user, area=area, status=_status(self.request))
+        return flag_queryset(
+            user=self.request.user, area=area, commune=_unit_param(self.request), status=_status(self.request)
+        )
 
     @extend_schema(
         operation_id="epidemic_areas_flags",
-        parameters=[STATUS_PARAM],
+        parameters=[
+            STATUS_PARAM,
+            OpenApiParameter(
+                "unit", str, description=_("uid hoặc mã GSO của đơn vị: chỉ người cư trú trong đơn vị này")
+            ),
+        ],
         summary=_("Người bị gắn cờ vì đã đến vùng dịch (trong địa bàn)"),
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -81,6 +81,12 @@ def test_area_flags_and_person_exposures_are_scoped_M5_D4(
     assert api.get("/api/v1/exposure-flags/", {"person": str(flagged.an.uid)}).status_code == 404
     assert [r["person"]["full_name"] for r in api.get(f"{AREAS}{uid}/flags/").json()["results"]] == ["Trần Thị Bình"]
     assert api.get("/api/v1/exposure-flags/").status_code == 400
+    # alice filters by commune (uid or GSO code); an unknown unit is a field error.
+    api.force_authenticate(cast.alice)
+    by_commune = api.get(f"{AREAS}{uid}/flags/", {"unit": "05431"}).json()["results"]
+    assert [r["person"]["full_name"] for r in by_commune] == ["Nguyễn Văn An"]
+    assert len(api.get(f"{AREAS}{uid}/flags/", {"unit": str(flagged.binh.residence_unit.uid)}).json()["results"]) == 1
+    assert api.get(f"{AREAS}{uid}/flags/", {"unit": "00000"}).json()["unit"] == ["Không có đơn vị hành chính “00000”."]
 
 
 def test_patch_ends_area_and_clears_flags_M5(
