@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from phongdich.core.audit import audit
@@ -33,8 +34,14 @@ def _day(value: Any) -> str:
 
 
 def export_only_headers() -> tuple[str, ...]:
-    """Columns of an export that the import ignores."""
-    return (_("Mã định danh"), _("Cơ quan, đơn vị"), _("Lãnh đạo trực tiếp"))
+    """Columns of an export that the import ignores (in the user's language and in Vietnamese)."""
+
+    def headers() -> tuple[str, ...]:
+        return (_("Mã định danh"), _("Cơ quan, đơn vị"), _("Lãnh đạo trực tiếp"))
+
+    with translation.override(settings.LANGUAGE_CODE):
+        source = headers()
+    return tuple(dict.fromkeys((*headers(), *source)))
 
 
 def _columns(*, visible: set[int], include_ended: bool) -> list[tuple[str, Any]]:

@@ -10,12 +10,13 @@ anything is written; the rows are then written through that service, in file ord
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from phongdich.core import tabular as tb
@@ -46,14 +47,27 @@ _YES_NO = {"có": True, "x": True, "1": True, "yes": True, "không": False, "0":
 
 
 def _categories() -> dict[str, str]:
+    """Category names as the user types them: in their language, in Vietnamese, or the stored value."""
     choices: dict[str, str] = {}
     for value, label in StaffCategory.choices:
         choices[str(label)] = value
+        with translation.override(settings.LANGUAGE_CODE):
+            choices[str(label)] = value
         choices[value] = value
     return choices
 
 
 def columns() -> tuple[tb.Column, ...]:
+    """The columns, headed in the user's language; the Vietnamese headers are always accepted too,
+    so a file made by a colleague who works in Vietnamese imports under an English interface."""
+    with translation.override(settings.LANGUAGE_CODE):
+        source = {c.key: c.header for c in _columns()}
+    return tuple(
+        c if source[c.key] == c.header else replace(c, aliases=(*c.aliases, source[c.key])) for c in _columns()
+    )
+
+
+def _columns() -> tuple[tb.Column, ...]:
     return (
         tb.Column(
             _("Số CCCD"),

@@ -20,6 +20,7 @@ from phongdich.orgs.models import OrganisationKind
 from phongdich.orgs.tests.factories import OrganisationFactory
 from phongdich.people.models import StaffMembership
 from phongdich.people.staff_exports import staff_export
+from phongdich.people.staff_imports import columns as staff_import_columns
 from phongdich.people.staff_imports import staff_import
 
 from .factories import PersonFactory, StaffMembershipFactory, StaffTree, build_staff_tree
@@ -252,3 +253,17 @@ def test_import_page_reports_errors_and_serves_the_rejected_rows_D3(
     assert StaffMembership.objects.get(organisation=line["org"]).person == line["lead"]
     template = client.get(reverse("people:staff-import-template", args=["csv"]))
     assert template.content.decode("utf-8-sig").splitlines()[0] == ",".join(HEADER)
+
+
+def test_a_vietnamese_file_imports_under_an_english_interface_D3(
+    staff: StaffTree, line: dict[str, Any], cast: Any
+) -> None:
+    from django.utils import translation
+
+    rows = [[line["lead"].cccd, "", "", "", "Tổ trưởng", "Người lao động", "Có", "Có", "", "01/03/2024"]]
+    with translation.override("en"):
+        english_header = [c.header for c in staff_import_columns()]
+        result = staff_import(actor=cast.oanh, organisation=line["org"], upload=csv_bytes(rows), filename="vi.csv")
+    assert result.ok, result.errors
+    assert english_header != HEADER  # the interface's own headers are English
+    assert StaffMembership.objects.get(person=line["lead"]).category == "worker"
