@@ -265,13 +265,13 @@ def counts_sentence(counts: CaseCounts) -> str:
 # --- days since the last community case (C2) ----------------------------------------------
 
 
-def last_community_case_date(*, unit: Unit) -> date | None:
-    """The confirmation date of the latest confirmed community case counted in ``unit``'s subtree."""
+def last_community_case_date(*, unit: Unit, today: date) -> date | None:
+    """The confirmation date of the latest confirmed community case counted in ``unit``'s subtree, up to ``today``."""
     value: date | None = Case.objects.filter(
         residence_unit__in=Unit.objects.subtree(unit).values("pk"),
         detected_in=DetectedIn.COMMUNITY,
         status__in=CONFIRMED_STATUSES,
-        confirmation_date__isnull=False,
+        confirmation_date__lte=today,
     ).aggregate(last=Max("confirmation_date"))["last"]
     return value
 
@@ -281,7 +281,7 @@ def days_since_last_community_case(*, unit: Unit, today: date) -> int | None:
 
     Cases found in quarantine, at entry or in a health facility do not count (C2).
     """
-    last = last_community_case_date(unit=unit)
+    last = last_community_case_date(unit=unit, today=today)
     return None if last is None else (today - last).days
 
 
@@ -303,7 +303,7 @@ def community_status(*, user: Any, today: date, parent: Unit | None = None) -> l
     threshold = green_after_days()
     result = []
     for unit in units.order_by("code"):
-        last = last_community_case_date(unit=unit)
+        last = last_community_case_date(unit=unit, today=today)
         days = None if last is None else (today - last).days
         result.append(CommunityStatus(unit=unit, last_case=last, days=days, green=days is None or days >= threshold))
     return result

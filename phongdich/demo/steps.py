@@ -17,7 +17,7 @@ import string
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -458,6 +458,90 @@ def _link_person(demo: Demo, user: User, spec: LoginSpec, unit: Unit | None) -> 
     user.save(update_fields=["first_name", "last_name", "phone"])
 
 
+# --- cases (C1, C2, C5) -------------------------------------------------------------------------
+# Seed 001: "từ ngày 01/11 đến 15h00' ngày 06/11/2021 ... 28 trường hợp dương tính ... tại huyện Võ Nhai,
+# thị xã Phổ Yên, thành phố Sông Công và thành phố Thái Nguyên". (district code, confirmed cases, first day)
+# in the order the districts reported their first case; 28 in all.
+CASE_WAVE = [
+    ("170", 3, date(2021, 11, 1)),
+    ("172", 12, date(2021, 11, 2)),
+    ("165", 5, date(2021, 11, 4)),
+    ("164", 8, date(2021, 11, 5)),
+]
+# Earlier community cases (2020 and the summer of 2021) so that "days without a community case" means something;
+# the July 2021 case found in quarantine does not count towards it (C2).
+CASE_EARLIER = [
+    ("164", date(2020, 3, 24), "community"),
+    ("172", date(2020, 7, 30), "community"),
+    ("164", date(2021, 7, 1), "community"),
+    ("172", date(2021, 7, 20), "quarantine"),
+]
+CASE_SUSPECTED_BY_POLICE = [("164", 2), ("172", 2)]
+CASE_NOTE = "Dữ liệu giả lập (demo)"
+
+
+def step_cases(demo: Demo) -> None:
+    """Seed 001's wave of 28 confirmed cases, earlier community cases, and suspects reported by the police."""
+    from django.utils import timezone
+
+    from phongdich.cases.models import Case, CaseStatus, ReportedBy
+    from phongdich.cases.services import case_register, case_transition
+
+    existing = Case.objects.filter(notes=CASE_NOTE).count()
+    if existing:
+        demo.say(f"Ca bệnh giả lập: {existing} (giữ nguyên).")
+        return
+    rng = random.Random(demo.seed)
+    taken: set[int] = set()
+
+    def residents(code: str, n: int) -> list[Person]:
+        district = demo.unit(code)
+        pool = list(
+            Person.objects.filter(is_synthetic=True, user__isnull=True)
+            .in_unit(district)
+            .exclude(pk__in=taken)
+            .order_by("id")[: 20 * n]
+        )
+        chosen = rng.sample(pool, min(n, len(pool)))
+        taken.update(p.pk for p in chosen)
+        return chosen
+
+    def confirmed(person: Person, moment: Any, detected_in: str = "community", *, symptoms: bool = True) -> Case:
+        day = timezone.localdate(moment)
+        return case_register(
+            actor=None,
+            person=person,
+            status=CaseStatus.CONFIRMED,
+            detected_in=detected_in,
+            onset_date=day - timedelta(days=rng.randint(1, 3)) if symptoms else None,
+            sampling_date=day - timedelta(days=1),
+            confirmed_at=moment,
+            notes=CASE_NOTE,
+        )
+
+    with transaction.atomic():
+        for code, day, detected_in in CASE_EARLIER:
+            for person in residents(code, 1):
+                case = confirmed(person, timezone.make_aware(datetime.combine(day, time(10))), detected_in)
+                case_transition(actor=None, case=case, to=CaseStatus.RECOVERED, on_date=day + timedelta(days=14))
+        for code, n, first in CASE_WAVE:
+            for i, person in enumerate(residents(code, n)):
+                day = min(first + timedelta(days=i % 2), date(2021, 11, 6))
+                hour = 8 + (i * 3) % 7  # 08:00 to 14:00, inside the period ending 15:00 on 06/11
+                confirmed(person, timezone.make_aware(datetime.combine(day, time(hour))), symptoms=i % 3 != 2)
+        for code, n in CASE_SUSPECTED_BY_POLICE:
+            for person in residents(code, n):
+                case_register(
+                    actor=None,
+                    person=person,
+                    detected_in="community",
+                    reported_by=ReportedBy.POLICE,
+                    onset_date=date(2021, 11, 5),
+                    notes=CASE_NOTE,
+                )
+    demo.say(f"Ca bệnh giả lập: {Case.objects.filter(notes=CASE_NOTE).count()} (đợt 01/11–06/11/2021: 28 ca).")
+
+
 STEPS: list[tuple[str, Step]] = [
     ("units", step_units),
     ("hamlets", step_hamlets),
@@ -465,6 +549,7 @@ STEPS: list[tuple[str, Step]] = [
     ("people", step_people),
     ("staff", step_staff),
     ("users", step_users),
+    ("cases", step_cases),
     ("epidemic_areas", step_epidemic_areas),
 ]
 

@@ -126,6 +126,8 @@ def test_days_since_last_community_case_ignore_quarantine_and_entry_C2(
     confirmed_case(tree.quang_vinh, date(2021, 11, 19), detected_in=DetectedIn.ENTRY)
     assert days_since_last_community_case(unit=tree.city, today=today) == 122
     assert days_since_last_community_case(unit=tree.quang_vinh, today=today) is None
+    # As of an earlier day, later cases do not exist yet.
+    assert days_since_last_community_case(unit=tree.city, today=date(2021, 7, 20)) is None
     # A discarded suspect does not reset the count; a new community case does.
     suspect = case_register(actor=None, person=make_person(tree.quan_trieu), detected_in="community")
     case_transition(actor=None, case=suspect, to=CaseStatus.DISCARDED, on_date=date(2021, 11, 19))
