@@ -37,6 +37,8 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
     candidates: list[tuple[str, str, str | None]] = [("home", _("Trang chính"), url_or_none("home"))]
     if not scope.is_empty:
         candidates.append(("people", _("Nhân khẩu"), url_or_none("people:list")))
+        candidates.append(("cases", _("Ca bệnh"), url_or_none("cases:list")))
+        candidates.append(("zones", _("Vùng dịch"), url_or_none("zones:area_list")))
     candidates.append(("geo", _("Địa bàn"), url_or_none("geo:index")))
     candidates.append(("orgs", _("Cơ quan"), url_or_none("orgs:list")))
     if user.is_superuser or scope.roles & FOLLOWER_ROLES:
