@@ -86,7 +86,7 @@ import io
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any, NamedTuple
 
@@ -215,6 +215,24 @@ class TabularSpec:
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
+
+
+def bilingual(columns: Callable[[], Sequence[Column]]) -> tuple[Column, ...]:
+    """The columns headed in the user's language, also accepting the headers in the source language.
+
+    ``columns`` builds the columns with translated headers (``_("Họ và tên")``). It is called
+    once in the active language and once in ``settings.LANGUAGE_CODE`` (Vietnamese); where the two
+    headers differ, the Vietnamese one becomes an alias. A sheet made by a colleague working in
+    Vietnamese thus imports under an English interface, and the other way round.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        source = {c.key: c.header for c in columns()}
+    return tuple(
+        c if source[c.key] in c.names() else replace(c, aliases=(*c.aliases, source[c.key])) for c in columns()
+    )
 
 
 # --- Ready-made cell parsers ----------------------------------------------------------------

@@ -50,6 +50,11 @@ def _parse_digits_keep_zero(*, length: int) -> tb.Parser:
 
 
 def columns() -> tuple[tb.Column, ...]:
+    """The columns in the user's language; the Vietnamese headers are always accepted too."""
+    return tb.bilingual(_columns)
+
+
+def _columns() -> tuple[tb.Column, ...]:
     return (
         tb.Column(_("Họ và tên"), "full_name", aliases=("ho ten", "full_name")),
         tb.Column(_("Ngày sinh"), "birth_date", required=False, parse=tb.parse_date, aliases=("birth_date",)),

@@ -10,7 +10,7 @@ anything is written; the rows are then written through that service, in file ord
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -58,13 +58,8 @@ def _categories() -> dict[str, str]:
 
 
 def columns() -> tuple[tb.Column, ...]:
-    """The columns, headed in the user's language; the Vietnamese headers are always accepted too,
-    so a file made by a colleague who works in Vietnamese imports under an English interface."""
-    with translation.override(settings.LANGUAGE_CODE):
-        source = {c.key: c.header for c in _columns()}
-    return tuple(
-        c if source[c.key] == c.header else replace(c, aliases=(*c.aliases, source[c.key])) for c in _columns()
-    )
+    """The columns in the user's language; the Vietnamese headers are always accepted too."""
+    return tb.bilingual(_columns)
 
 
 def _columns() -> tuple[tb.Column, ...]:

@@ -72,3 +72,17 @@ def test_duplicates_inside_the_file_are_row_errors_D3(tree: Any, cast: Any) -> N
     outcome = people_import(actor=cast.cuong, upload=text.encode())
     assert [(e.row, e.column) for e in outcome.result.errors] == [(3, "Số CCCD"), (5, "")]
     assert not Person.objects.exists()
+
+
+def test_a_vietnamese_file_imports_under_an_english_interface_D3(tree: Any, cast: Any) -> None:
+    from django.utils import translation
+
+    from phongdich.people.imports import columns
+
+    text = f"{HEADER}\nHà Văn Tư,1980,Nam,019080123456,,05431\n"
+    with translation.override("en"):
+        english = [c.header for c in columns()]
+        outcome = people_import(actor=cast.cuong, upload=text.encode())
+    assert "Full name" in english  # the interface speaks English, the file Vietnamese
+    assert outcome.result.ok, outcome.result.errors
+    assert Person.objects.get().full_name == "Hà Văn Tư"
