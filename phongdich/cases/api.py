@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phongdich.geo.api import UnitBriefSerializer
 from phongdich.geo.models import Unit
 from phongdich.orgs.models import Organisation
 from phongdich.people.selectors import person_get_for_write
@@ -39,12 +40,6 @@ from .selectors import (
     green_after_days,
 )
 from .services import allowed_transitions, case_register, case_transition
-
-
-class UnitBriefSerializer(serializers.Serializer):
-    uid = serializers.UUIDField()
-    code = serializers.CharField()
-    name = serializers.CharField()
 
 
 class PersonBriefSerializer(serializers.Serializer):

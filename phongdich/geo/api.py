@@ -26,6 +26,14 @@ from .selectors import commune_hamlets, current_tree, unit_get, unit_list
 from .services import hamlet_create
 
 
+class UnitBriefSerializer(serializers.Serializer[Unit]):
+    """A unit as other records refer to it (a person's residence, an area, a case)."""
+
+    uid = serializers.UUIDField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class UnitSerializer(serializers.ModelSerializer[Unit]):
     # "parent" is also an attribute of every DRF field in the stubs; here it is the parent unit's uid.
     parent = serializers.SlugRelatedField(slug_field="uid", read_only=True)  # type: ignore[assignment,var-annotated]

@@ -21,7 +21,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phongdich.geo.api import UnitBriefSerializer
 from phongdich.geo.models import Level, Unit
+from phongdich.orgs.api import OrganisationRefSerializer
 from phongdich.orgs.models import Organisation
 
 from .exports import people_export
@@ -32,20 +34,9 @@ from .services import CreateOutcome, person_create, person_merge, person_update
 # --- Serializers -------------------------------------------------------------------------------
 
 
-class PersonUnitSerializer(serializers.Serializer):
-    uid = serializers.UUIDField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class PersonOrganisationSerializer(serializers.Serializer):
-    uid = serializers.UUIDField()
-    name = serializers.CharField()
-
-
 class PersonSerializer(serializers.ModelSerializer):
-    residence_unit = PersonUnitSerializer()
-    organisation = PersonOrganisationSerializer(allow_null=True)
+    residence_unit = UnitBriefSerializer()
+    organisation = OrganisationRefSerializer(allow_null=True)
     merged_into: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(slug_field="uid", read_only=True)
     is_foreigner = serializers.BooleanField(read_only=True)
 

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phongdich.orgs.api import OrganisationRefSerializer
 from phongdich.orgs.models import Organisation
 from phongdich.orgs.selectors import organisation_get, organisations_for
 
@@ -40,21 +41,16 @@ class StaffPersonSerializer(serializers.Serializer):
     full_name = serializers.CharField()
 
 
-class StaffOrganisationSerializer(serializers.Serializer):
-    uid = serializers.UUIDField()
-    name = serializers.CharField()
-
-
 class StaffManagerSerializer(serializers.Serializer):
     uid = serializers.UUIDField(help_text=_("uid của công tác (membership) của lãnh đạo trực tiếp"))
     person = StaffPersonSerializer()
     position = serializers.CharField()
-    organisation = StaffOrganisationSerializer()
+    organisation = OrganisationRefSerializer()
 
 
 class StaffMembershipSerializer(serializers.ModelSerializer):
     person = StaffPersonSerializer()
-    organisation = StaffOrganisationSerializer()
+    organisation = OrganisationRefSerializer()
     category_display = serializers.CharField(source="get_category_display")
     manager = StaffManagerSerializer(allow_null=True)
     is_current = serializers.SerializerMethodField()
@@ -88,7 +84,7 @@ class ApproverSerializer(serializers.Serializer):
     membership = serializers.UUIDField(source="membership.uid", help_text=_("uid của công tác của người phê duyệt"))
     person = StaffPersonSerializer(source="membership.person")
     position = serializers.CharField(source="membership.position")
-    organisation = StaffOrganisationSerializer(source="membership.organisation")
+    organisation = OrganisationRefSerializer(source="membership.organisation")
     relation = serializers.ChoiceField(
         choices=[(r.value, r.value) for r in Relation],
         help_text=_(

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phongdich.geo.api import UnitBriefSerializer
 from phongdich.geo.models import Unit
 from phongdich.people.models import Person
 
@@ -26,14 +27,8 @@ from .services import AREA_FIELDS, area_declare, area_update, visit_record
 # --- Serializers -------------------------------------------------------------------------------
 
 
-class ZoneUnitSerializer(serializers.Serializer):
-    uid = serializers.UUIDField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
 class AreaSerializer(serializers.ModelSerializer):
-    unit = ZoneUnitSerializer(allow_null=True)
+    unit = UnitBriefSerializer(allow_null=True)
     place_name = serializers.CharField(read_only=True)
     flagged = serializers.IntegerField(
         read_only=True, required=False, help_text=_("Số người đang bị gắn cờ trong địa bàn")
@@ -118,7 +113,7 @@ class AreaUpdateSerializer(serializers.Serializer):
 class FlagPersonSerializer(serializers.Serializer):
     uid = serializers.UUIDField()
     full_name = serializers.CharField()
-    residence_unit = ZoneUnitSerializer()
+    residence_unit = UnitBriefSerializer()
 
 
 class FlagAreaSerializer(serializers.Serializer):
