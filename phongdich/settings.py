@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "phongdich.dashboard",
     "phongdich.demo",
     "phongdich.zones",
+    "phongdich.quarantine",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,9 @@ SPECTACULAR_SETTINGS = {
         "PremisesKindEnum": "phongdich.orgs.models.PremisesKind",
         "PlaceKindEnum": "phongdich.zones.models.PlaceKind",
         "CaseStatusEnum": "phongdich.cases.models.CaseStatus",
+        "EpisodeKindEnum": "phongdich.quarantine.models.EpisodeKind",
+        "EpisodeStatusEnum": "phongdich.quarantine.models.EpisodeStatus",
+        "FacilityKindEnum": "phongdich.quarantine.models.FacilityKind",
     },
 }
 

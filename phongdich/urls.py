@@ -10,6 +10,7 @@ from phongdich.dashboard import urls as dashboard_urls
 from phongdich.geo import urls as geo_urls
 from phongdich.orgs import urls as orgs_urls
 from phongdich.people import urls as people_urls
+from phongdich.quarantine import urls as quarantine_urls
 from phongdich.zones import urls as zones_urls
 
 api_v1 = [
@@ -19,6 +20,7 @@ api_v1 = [
     *people_urls.api_urlpatterns,
     *zones_urls.api_urlpatterns,
     *cases_urls.api_urlpatterns,
+    *quarantine_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -39,6 +41,7 @@ urlpatterns = [
     path("people/", include((people_urls.urlpatterns, "people"), namespace="people")),
     path("zones/", include((zones_urls.urlpatterns, "zones"), namespace="zones")),
     path("cases/", include((cases_urls.urlpatterns, "cases"), namespace="cases")),
+    path("quarantine/", include((quarantine_urls.urlpatterns, "quarantine"), namespace="quarantine")),
 ]
 
 handler400 = "phongdich.core.views.bad_request"

@@ -1,0 +1,208 @@
+"""Quarantine pages (thin): facilities, start an episode, episode detail (audited), daily checks,
+release, the commune's "people to follow today", hand-overs, the rule set, Excel export."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from phongdich.core.errors import ApplicationError
+from phongdich.orgs.scope import scope_for
+from phongdich.people.selectors import person_get_for_write, person_search
+
+from .exports import open_episodes_export
+from .forms import DailyCheckForm, EpisodeStartForm, ReleaseForm
+from .models import EpisodeKind
+from .rules import NoRule, plan_for
+from .selectors import (
+    episode_checks,
+    episode_get,
+    episode_get_for_write,
+    episode_handover,
+    facility_get,
+    facility_list,
+    facility_open_episodes,
+    follow_today,
+    handover_get_for_write,
+    handovers_pending,
+    open_episode_list,
+    rule_list,
+)
+from .services import daily_check_record, episode_release, episode_start, handover_acknowledge
+
+
+def _kind(request: HttpRequest) -> str:
+    kind = request.GET.get("kind", "")
+    return kind if kind in EpisodeKind.values else ""
+
+
+@login_required
+@require_GET
+def facility_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "quarantine/facility_list.html", {"facilities": facility_list(user=request.user)})
+
+
+@login_required
+@require_GET
+def facility_detail_view(request: HttpRequest, uid: str) -> HttpResponse:
+    facility = facility_get(user=request.user, uid=uid)
+    episodes = facility_open_episodes(user=request.user, facility=facility)
+    return render(request, "quarantine/facility_detail.html", {"facility": facility, "episodes": episodes})
+
+
+@login_required
+@require_GET
+def episode_list_view(request: HttpRequest) -> HttpResponse:
+    kind = _kind(request)
+    page = open_episode_list(user=request.user, kind=kind, after=request.GET.get("after") or None)
+    params = {"kind": kind} if kind else {}
+    context: dict[str, Any] = {
+        "page": page,
+        "kind": kind,
+        "kinds": EpisodeKind.choices,
+        "params": urlencode(params),
+        "next_url": f"?{urlencode({**params, 'after': page.next_after})}" if page.next_after else "",
+        "first_url": f"?{urlencode(params)}" if request.GET.get("after") else "",
+    }
+    return render(request, "quarantine/episode_list.html", context)
+
+
+@login_required
+@require_GET
+def episode_export_view(request: HttpRequest) -> HttpResponse:
+    export = open_episodes_export(user=request.user, kind=_kind(request))
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_start_view(request: HttpRequest) -> HttpResponse:
+    if scope_for(request.user).is_empty:
+        raise PermissionDenied
+    person_ref = request.GET.get("person") or request.POST.get("person") or ""
+    if not person_ref:
+        q = request.GET.get("q", "").strip()[:120]
+        people = person_search(user=request.user, q=q, limit=20).items if q else []
+        return render(request, "quarantine/episode_start_search.html", {"q": q, "people": people})
+    person = person_get_for_write(user=request.user, uid=person_ref)
+    form = EpisodeStartForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode = episode_start(actor=request.user, person=person, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Đã bắt đầu đợt cách ly."))
+            return redirect("quarantine:episode", uid=episode.uid)
+    return render(request, "quarantine/episode_start.html", {"form": form, "person": person})
+
+
+@login_required
+@require_GET
+def episode_detail_view(request: HttpRequest, uid: str) -> HttpResponse:
+    episode = episode_get(user=request.user, uid=uid)
+    plan = None
+    if episode.rule is not None:
+        try:
+            plan = plan_for(start=episode.start_date, vaccination=episode.vaccination, rules=[episode.rule])
+        except NoRule:
+            plan = None
+    context = {
+        "episode": episode,
+        "plan": plan if episode.phase == 0 else None,
+        "checks": episode_checks(episode=episode),
+        "handover": episode_handover(episode=episode),
+        "check_form": DailyCheckForm(),
+        "release_form": ReleaseForm(),
+    }
+    return render(request, "quarantine/episode_detail.html", context)
+
+
+@login_required
+@require_POST
+def daily_check_view(request: HttpRequest, uid: str) -> HttpResponse:
+    episode = episode_get_for_write(user=request.user, uid=uid)
+    form = DailyCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            daily_check_record(actor=request.user, episode=episode, **form.service_fields())
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Đã ghi kết quả theo dõi sức khỏe."))
+    else:
+        messages.error(request, _("Vui lòng nhập ngày và nhiệt độ hợp lệ."))
+    if request.POST.get("next") == "today":
+        return redirect("quarantine:today")
+    return redirect("quarantine:episode", uid=episode.uid)
+
+
+@login_required
+@require_POST
+def episode_release_view(request: HttpRequest, uid: str) -> HttpResponse:
+    episode = episode_get_for_write(user=request.user, uid=uid)
+    form = ReleaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng nhập ngày kết thúc hợp lệ."))
+        return redirect("quarantine:episode", uid=episode.uid)
+    try:
+        new = episode_release(
+            actor=request.user,
+            episode=episode,
+            on=form.cleaned_data["on"],
+            next_kind=form.cleaned_data["next_kind"] or None,
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("quarantine:episode", uid=episode.uid)
+    if new is not None:
+        messages.success(
+            request, _("Đã kết thúc đợt cách ly và chuyển sang %(kind)s.") % {"kind": new.get_kind_display()}
+        )
+        return redirect("quarantine:episode", uid=new.uid)
+    messages.success(request, _("Đã kết thúc đợt cách ly."))
+    return redirect("quarantine:episode", uid=episode.uid)
+
+
+@login_required
+@require_GET
+def follow_today_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    context = {"rows": follow_today(user=request.user, today=today), "today": today}
+    return render(request, "quarantine/follow_today.html", context)
+
+
+@login_required
+@require_GET
+def handover_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "quarantine/handover_list.html", {"rows": handovers_pending(user=request.user)})
+
+
+@login_required
+@require_POST
+def handover_acknowledge_view(request: HttpRequest, uid: str) -> HttpResponse:
+    handover = handover_get_for_write(user=request.user, uid=uid)
+    try:
+        handover_acknowledge(actor=request.user, handover=handover)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Đã xác nhận tiếp nhận bàn giao."))
+    return redirect("quarantine:handovers")
+
+
+@login_required
+@require_GET
+def rule_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "quarantine/rule_list.html", {"rules": rule_list()})
