@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "phongdich.dashboard",
     "phongdich.demo",
     "phongdich.zones",
+    "phongdich.declarations",
     "phongdich.quarantine",
 ]
 
@@ -200,6 +201,13 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.fileb
 EMAIL_FILE_PATH = VAR_DIR / "outbox"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "phongdich@localhost")
+
+# --- Public medical declaration (M2): abuse guards -------------------------------------
+DECLARATION_LIMIT_PER_IP = int(os.environ.get("DECLARATION_LIMIT_PER_IP", "10"))  # per hour
+DECLARATION_LIMIT_PER_PHONE = int(os.environ.get("DECLARATION_LIMIT_PER_PHONE", "5"))  # per hour
+DECLARATION_CAPTCHA_AFTER = int(os.environ.get("DECLARATION_CAPTCHA_AFTER", "3"))  # submissions per hour
+DECLARATION_MAX_BODY = 64 * 1024  # bytes
+DECLARATION_API_RATE = os.environ.get("DECLARATION_API_RATE", "10/hour")
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

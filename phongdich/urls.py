@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from phongdich.cases import urls as cases_urls
 from phongdich.core import urls as core_urls
 from phongdich.dashboard import urls as dashboard_urls
+from phongdich.declarations import urls as declarations_urls
 from phongdich.geo import urls as geo_urls
 from phongdich.orgs import urls as orgs_urls
 from phongdich.people import urls as people_urls
@@ -19,6 +20,7 @@ api_v1 = [
     *orgs_urls.api_urlpatterns,
     *people_urls.api_urlpatterns,
     *zones_urls.api_urlpatterns,
+    *declarations_urls.api_urlpatterns,
     *cases_urls.api_urlpatterns,
     *quarantine_urls.api_urlpatterns,
 ]
@@ -40,6 +42,8 @@ urlpatterns = [
     path("orgs/", include((orgs_urls.urlpatterns, "orgs"), namespace="orgs")),
     path("people/", include((people_urls.urlpatterns, "people"), namespace="people")),
     path("zones/", include((zones_urls.urlpatterns, "zones"), namespace="zones")),
+    path("khai-bao/", include((declarations_urls.public_urlpatterns, "declare"), namespace="declare")),
+    path("declarations/", include((declarations_urls.urlpatterns, "declarations"), namespace="declarations")),
     path("cases/", include((cases_urls.urlpatterns, "cases"), namespace="cases")),
     path("quarantine/", include((quarantine_urls.urlpatterns, "quarantine"), namespace="quarantine")),
 ]

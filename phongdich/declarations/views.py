@@ -1,0 +1,230 @@
+"""Pages of the declarations app (thin): the public self-service form and its update by code, and the
+officials' assisted form, scoped list, detail and the commune's follow-up tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from phongdich.core.errors import ApplicationError
+from phongdich.core.middleware import client_ip
+from phongdich.orgs.scope import scope_for
+
+from . import guard
+from .forms import CodeForm, DeclarationForm
+from .models import Channel
+from .selectors import declaration_get, declaration_list, declaration_versions, task_get, task_list
+from .services import declaration_by_code, declaration_file, declaration_update, task_done
+
+
+def body_too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > guard.max_body()
+
+
+def _too_large(request: HttpRequest) -> HttpResponse:
+    message = _("Dữ liệu gửi lên quá lớn (tối đa %(kb)s KB). Không có gì được lưu; vui lòng khai lại.") % {
+        "kb": guard.max_body() // 1024
+    }
+    return render(request, "errors/error.html", {"title": _("Dữ liệu quá lớn"), "message": message}, status=413)
+
+
+def _rate_limited(request: HttpRequest) -> HttpResponse:
+    message = _("Bạn đã gửi quá nhiều tờ khai từ địa chỉ này. Vui lòng thử lại sau một giờ.")
+    return render(request, "errors/error.html", {"title": _("Gửi quá nhiều lần"), "message": message}, status=429)
+
+
+def _guarded(request: HttpRequest, form: DeclarationForm) -> bool:
+    """Counts the attempt; checks the CAPTCHA when due (adds the error). True when the form may proceed."""
+    ip = client_ip(request)
+    needs_captcha = guard.captcha_required(ip)
+    guard.ip_hit(ip)
+    if needs_captcha and not guard.captcha_check(
+        str(request.POST.get("captcha_token", "")), str(request.POST.get("captcha_answer", ""))
+    ):
+        form.add_error("captcha_answer", _("Kết quả phép tính chưa đúng. Vui lòng tính lại."))
+        return False
+    return True
+
+
+def _phone_limited(form: DeclarationForm) -> bool:
+    from phongdich.people.validators import normalise_phone
+
+    try:
+        phone = normalise_phone(str(form.cleaned_data.get("phone") or ""))
+    except ApplicationError:
+        return False
+    if guard.phone_blocked(phone):
+        form.add_error("phone", _("Số điện thoại này đã khai quá nhiều lần trong một giờ. Vui lòng thử lại sau."))
+        return True
+    return False
+
+
+def _render_form(
+    request: HttpRequest, template: str, form: DeclarationForm, status: int = 200, **extra: Any
+) -> HttpResponse:
+    challenge = guard.captcha_new() if guard.captcha_required(client_ip(request)) else None
+    if challenge is not None:
+        data = form.data.copy() if form.is_bound else None  # type: ignore[attr-defined]
+        if data is not None:
+            data["captcha_token"] = challenge.token
+            data["captcha_answer"] = ""
+            form.data = data
+        else:
+            form.initial["captcha_token"] = challenge.token
+    context = {"form": form, "challenge": challenge, **extra}
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def declare_view(request: HttpRequest) -> HttpResponse:
+    """The public self-service declaration (no login)."""
+    if request.method == "POST":
+        if body_too_large(request):
+            return _too_large(request)
+        if guard.ip_blocked(client_ip(request)):
+            return _rate_limited(request)
+        form = DeclarationForm(request.POST)
+        if _guarded(request, form) and form.is_valid() and not _phone_limited(form):
+            try:
+                filed = declaration_file(
+                    actor=None, channel=Channel.SELF, data=form.declaration_data(), visits=form.visits()
+                )
+            except ApplicationError as exc:
+                form.add_service_error(exc)
+            else:
+                guard.phone_hit(filed.declaration.phone)
+                return render(request, "declarations/done.html", {"filed": filed, "declaration": filed.declaration})
+        return _render_form(request, "declarations/public_form.html", form, status=400)
+    return _render_form(request, "declarations/public_form.html", DeclarationForm())
+
+
+@require_http_methods(["GET", "POST"])
+def update_view(request: HttpRequest) -> HttpResponse:
+    """The declarant enters their code and phone, then files an updated declaration (a new version)."""
+    if request.method == "GET":
+        return render(request, "declarations/code_form.html", {"form": CodeForm()})
+    if body_too_large(request):
+        return _too_large(request)
+    ip = client_ip(request)
+    if guard.ip_blocked(ip):
+        return _rate_limited(request)
+    if request.POST.get("step") != "save":
+        guard.ip_hit(ip)
+        code_form = CodeForm(request.POST)
+        if not code_form.is_valid():
+            return render(request, "declarations/code_form.html", {"form": code_form}, status=400)
+        code, phone = code_form.cleaned_data["code"], code_form.cleaned_data["phone"]
+        try:
+            current = declaration_by_code(code=code, phone=phone)
+        except ApplicationError as exc:
+            code_form.add_error("code", str(exc.message))
+            return render(request, "declarations/code_form.html", {"form": code_form}, status=400)
+        form = DeclarationForm(instance=current)
+        return _render_form(request, "declarations/public_form.html", form, updating=True, code=code, phone=phone)
+    code, phone = str(request.POST.get("code", "")), str(request.POST.get("lookup_phone", ""))
+    form = DeclarationForm(request.POST)
+    if _guarded(request, form) and form.is_valid() and not _phone_limited(form):
+        try:
+            filed = declaration_update(code=code, phone=phone, data=form.declaration_data(), visits=form.visits())
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            guard.phone_hit(filed.declaration.phone)
+            return render(request, "declarations/done.html", {"filed": filed, "declaration": filed.declaration})
+    return _render_form(
+        request, "declarations/public_form.html", form, status=400, updating=True, code=code, phone=phone
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assisted_view(request: HttpRequest) -> HttpResponse:
+    """An official files a declaration for someone without a phone or internet; the commune must be in scope."""
+    units = scope_for(request.user).units()
+    if request.method == "POST" and body_too_large(request):
+        return _too_large(request)
+    form = DeclarationForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = declaration_file(
+                actor=request.user,  # type: ignore[arg-type]
+                channel=Channel.ASSISTED,
+                data=form.declaration_data(),
+                visits=form.visits(),
+            )
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("Đã lưu tờ khai. Mã khai báo để người dân cập nhật: %(code)s") % {"code": filed.code},
+            )
+            return redirect("declarations:detail", uid=filed.declaration.uid)
+    return render(request, "declarations/assisted_form.html", {"form": form})
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    return request.GET.get(name) == "1"
+
+
+@login_required
+@require_GET
+def list_view(request: HttpRequest) -> HttpResponse:
+    symptoms, epidemic = _flag(request, "symptoms"), _flag(request, "epidemic")
+    page = declaration_list(user=request.user, symptoms=symptoms, epidemic=epidemic, after=request.GET.get("after"))
+    params = {k: "1" for k, v in {"symptoms": symptoms, "epidemic": epidemic}.items() if v}
+    context = {
+        "page": page,
+        "symptoms": symptoms,
+        "epidemic": epidemic,
+        "next_url": f"?{urlencode({**params, 'after': page.next_after})}" if page.next_after else "",
+    }
+    return render(request, "declarations/list.html", context)
+
+
+@login_required
+@require_GET
+def detail_view(request: HttpRequest, uid: str) -> HttpResponse:
+    declaration = declaration_get(user=request.user, uid=uid)
+    context = {
+        "declaration": declaration,
+        "visits": list(declaration.visits.select_related("unit")),
+        "versions": declaration_versions(declaration),
+        "tasks": list(declaration.tasks.all()),
+    }
+    return render(request, "declarations/detail.html", context)
+
+
+@login_required
+@require_GET
+def task_list_view(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    if status not in ("open", "done", "all"):
+        status = "open"
+    page = task_list(user=request.user, status=status, after=request.GET.get("after"))
+    context = {
+        "page": page,
+        "status": status,
+        "next_url": f"?{urlencode({'status': status, 'after': page.next_after})}" if page.next_after else "",
+    }
+    return render(request, "declarations/tasks.html", context)
+
+
+@login_required
+@require_POST
+def task_done_view(request: HttpRequest, uid: str) -> HttpResponse:
+    task = task_get(user=request.user, uid=uid)
+    task_done(actor=request.user, task=task)  # type: ignore[arg-type]
+    messages.success(request, _("Đã đánh dấu xong việc theo dõi."))
+    return redirect("declarations:tasks")
