@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "phongdich.zones",
     "phongdich.declarations",
     "phongdich.quarantine",
+    "phongdich.movements",
+    "phongdich.tracing",
 ]
 
 MIDDLEWARE = [

@@ -9,9 +9,11 @@ from phongdich.core import urls as core_urls
 from phongdich.dashboard import urls as dashboard_urls
 from phongdich.declarations import urls as declarations_urls
 from phongdich.geo import urls as geo_urls
+from phongdich.movements import urls as movements_urls
 from phongdich.orgs import urls as orgs_urls
 from phongdich.people import urls as people_urls
 from phongdich.quarantine import urls as quarantine_urls
+from phongdich.tracing import urls as tracing_urls
 from phongdich.zones import urls as zones_urls
 
 api_v1 = [
@@ -23,6 +25,8 @@ api_v1 = [
     *declarations_urls.api_urlpatterns,
     *cases_urls.api_urlpatterns,
     *quarantine_urls.api_urlpatterns,
+    *movements_urls.api_urlpatterns,
+    *tracing_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -46,6 +50,8 @@ urlpatterns = [
     path("declarations/", include((declarations_urls.urlpatterns, "declarations"), namespace="declarations")),
     path("cases/", include((cases_urls.urlpatterns, "cases"), namespace="cases")),
     path("quarantine/", include((quarantine_urls.urlpatterns, "quarantine"), namespace="quarantine")),
+    path("movements/", include((movements_urls.urlpatterns, "movements"), namespace="movements")),
+    path("tracing/", include((tracing_urls.urlpatterns, "tracing"), namespace="tracing")),
 ]
 
 handler400 = "phongdich.core.views.bad_request"
