@@ -38,6 +38,10 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
     if not scope.is_empty:
         candidates.append(("people", _("Nhân khẩu"), url_or_none("people:list")))
         candidates.append(("cases", _("Ca bệnh"), url_or_none("cases:list")))
+        candidates.append(("tracing", _("Truy vết"), url_or_none("tracing:clusters")))
+        candidates.append(("quarantine", _("Cách ly"), url_or_none("quarantine:episodes")))
+        candidates.append(("declarations", _("Khai báo y tế"), url_or_none("declarations:list")))
+        candidates.append(("movements", _("Di biến động"), url_or_none("movements:list")))
         candidates.append(("zones", _("Vùng dịch"), url_or_none("zones:area_list")))
     candidates.append(("geo", _("Địa bàn"), url_or_none("geo:index")))
     candidates.append(("orgs", _("Cơ quan"), url_or_none("orgs:list")))

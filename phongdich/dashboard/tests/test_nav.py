@@ -19,11 +19,16 @@ def _keys(user: Any) -> list[str]:
 
 def _present(*keys: str) -> list[str]:
     """The keys whose pages exist in this build (people and geo pages come from their apps)."""
-    names = {"people": "people:list", "geo": "geo:index"}
+    names = {
+        "people": "people:list",
+        "geo": "geo:index",
+        "tracing": "tracing:clusters",
+        "movements": "movements:list",
+    }
     return [k for k in keys if k not in names or url_or_none(names[k])]
 
 
-IN_SCOPE = ("home", "people", "cases", "zones", "geo", "orgs")
+IN_SCOPE = ("home", "people", "cases", "tracing", "quarantine", "declarations", "movements", "zones", "geo", "orgs")
 
 
 @pytest.mark.parametrize(
