@@ -24,6 +24,7 @@ from .exports import CONTENT_TYPES, people_export
 from .forms import ImportForm, PersonForm, communes_for
 from .imports import people_import, people_template
 from .models import Person
+from .panels import panels_for
 from .selectors import (
     person_get,
     person_get_for_write,
@@ -133,6 +134,7 @@ def person_detail_view(request: HttpRequest, uid: str) -> HttpResponse:
         "unit_full_name": person.residence_unit.full_name(),
         "memberships": [post.membership for post in staff_posts],
         "staff_posts": staff_posts,
+        "panels": panels_for(person, request.user),
     }
     return render(request, "people/person_detail.html", context)
 
