@@ -6,3 +6,10 @@ class ZonesConfig(AppConfig):
     name = "phongdich.zones"
     label = "zones"
     verbose_name = _("Vùng dịch")
+
+    def ready(self) -> None:
+        from phongdich.people.panels import register_panel
+
+        from .panels import exposures_panel
+
+        register_panel("exposures", exposures_panel, order=30)
