@@ -1,0 +1,171 @@
+"""Machinery shared by the benchmarks in ``bench/``: timings, ratios, the machine, bench databases.
+
+A benchmark script runs each scale in a child process on its own database and compares the
+two runs. Nothing here imports Django at module level: the parent never sets Django up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
+
+
+# --- reporting ---------------------------------------------------------------------------------
+def display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def compare(baseline: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
+    """Each operation at both scales, with the ratios full / baseline of p50 and p95."""
+    merged: dict[str, Any] = {}
+    for name in full:
+        if name not in baseline:
+            continue
+        b, f = baseline[name], full[name]
+        merged[name] = {
+            "baseline": b,
+            "full": f,
+            "ratio_p50": round(f["p50_ms"] / b["p50_ms"], 2) if b["p50_ms"] > 0 else None,
+            "ratio_p95": round(f["p95_ms"] / b["p95_ms"], 2) if b["p95_ms"] > 0 else None,
+        }
+    return merged
+
+
+def fmt_ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}×"
+
+
+def machine(db_version: str) -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": "",
+        "ram_gb": None,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "db_version": db_version,
+    }
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                info["ram_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    try:
+        import django
+
+        info["django"] = django.get_version()
+    except ImportError:  # pragma: no cover - the bench runs in the project's environment
+        info["django"] = ""
+    return info
+
+
+# --- bench databases -----------------------------------------------------------------------------
+def remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def db_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            return f"SQLite {cursor.fetchone()[0]}"
+        cursor.execute("show server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def read_marker(marker: Path) -> dict[str, Any]:
+    try:
+        recorded = json.loads(marker.read_text())
+    except (OSError, ValueError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def pg_database_url(server_url: str, name: str) -> str:
+    """``postgres:///`` + ``db`` → ``postgres:///db``; a database already in the URL is replaced."""
+    match = re.match(r"^([a-z][a-z0-9+.-]*://[^/?#]*)(/[^?#]*)?(.*)$", server_url)
+    if match is None:
+        raise SystemExit(f"Not a database URL: {server_url}")
+    return f"{match.group(1)}/{name}{match.group(3)}"
+
+
+def postgres_admin(url: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(pg_database_url(url, "postgres"), autocommit=True)
+
+
+def postgres_exists(url: str, name: str) -> bool:
+    with postgres_admin(url) as conn:
+        return conn.execute("select 1 from pg_database where datname = %s", [name]).fetchone() is not None
+
+
+def postgres_recreate(url: str, name: str) -> None:
+    from psycopg import sql
+
+    with postgres_admin(url) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+
+
+# --- measuring ---------------------------------------------------------------------------------
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolated percentile (q in 0..100)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summary(samples: list[float], rows: list[int]) -> dict[str, Any]:
+    ms = [s * 1000 for s in samples]
+    return {
+        "n": len(ms),
+        "p50_ms": round(percentile(ms, 50), 3),
+        "p95_ms": round(percentile(ms, 95), 3),
+        "mean_ms": round(statistics.fmean(ms), 3),
+        "max_ms": round(max(ms), 3),
+        "rows_mean": round(statistics.fmean(rows), 1) if rows else 0,
+    }
+
+
+class Samples:
+    """Timings (seconds) of one operation, with the rows each call returned."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+        self.rows: list[int] = []
+
+    def time(self, fn: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        result = fn()
+        self.seconds.append(time.perf_counter() - started)
+        return result
+
+    def summary(self) -> dict[str, Any]:
+        return summary(self.seconds, self.rows)
