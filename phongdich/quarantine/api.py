@@ -1,4 +1,5 @@
-"""Quarantine API (thin): facilities, open episodes (list/start), an episode (audited), release, acknowledge."""
+"""Quarantine API (thin): facilities (list/create), open episodes (list/start), an episode (audited), release,
+acknowledge."""
 
 from __future__ import annotations
 
@@ -22,18 +23,20 @@ from rest_framework.views import APIView
 from phongdich.geo.api import UnitBriefSerializer
 from phongdich.people.selectors import person_get_for_write
 
+from .forms import facility_units
 from .models import VACCINATION_CHOICES, DailyCheck, Episode, EpisodeKind, Facility, FacilityKind, Handover
 from .selectors import (
     episode_checks,
     episode_get,
     episode_get_for_write,
     episode_handover,
+    facility_get,
     facility_list,
     handover_get_for_write,
     open_episode_list,
     visible_facilities,
 )
-from .services import episode_release, episode_start, handover_acknowledge
+from .services import episode_release, episode_start, facility_create, handover_acknowledge
 
 
 class FacilitySerializer(serializers.ModelSerializer[Facility]):
@@ -46,6 +49,15 @@ class FacilitySerializer(serializers.ModelSerializer[Facility]):
         model = Facility
         fields = ["uid", "name", "kind", "unit", "operator", "capacity", "occupancy", "ready", "readiness_note"]
         read_only_fields = fields
+
+
+class FacilityCreateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=255)
+    kind = serializers.ChoiceField(choices=FacilityKind.choices)
+    unit = serializers.UUIDField()
+    capacity = serializers.IntegerField(min_value=1, max_value=100_000)
+    ready = serializers.BooleanField(default=True)
+    readiness_note = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
 
 
 class EpisodePersonSerializer(serializers.Serializer[Any]):
@@ -151,6 +163,22 @@ class FacilityListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         return Response(FacilitySerializer(facility_list(user=request.user), many=True).data)
+
+    @extend_schema(
+        operation_id="quarantine_facilities_create",
+        request=FacilityCreateSerializer,
+        responses={201: FacilitySerializer, 400: OpenApiResponse(description=_("Dữ liệu không hợp lệ"))},
+        summary=_("Thêm cơ sở cách ly trong địa bàn (ghi nhật ký)"),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = FacilityCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        unit = facility_units(request.user).filter(uid=fields.pop("unit")).first()
+        if unit is None:
+            raise serializers.ValidationError({"unit": [_("Không tìm thấy địa bàn này trong phạm vi của bạn.")]})
+        facility = facility_create(actor=request.user, unit=unit, **fields)
+        return Response(FacilitySerializer(facility_get(user=request.user, uid=facility.uid)).data, status=201)
 
 
 class EpisodeListCreateApi(APIView):

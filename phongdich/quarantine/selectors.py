@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -20,7 +20,16 @@ from phongdich.core.audit import audit
 from phongdich.core.models import AuditAction
 from phongdich.orgs.scope import scope_for
 
-from .models import COMMUNE_KINDS, DailyCheck, Episode, EpisodeStatus, Facility, Handover, QuarantineRule
+from .models import (
+    COMMUNE_KINDS,
+    DailyCheck,
+    Episode,
+    EpisodeStatus,
+    Facility,
+    Handover,
+    QuarantineRule,
+    handover_hours,
+)
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -38,11 +47,60 @@ def visible_facilities(user: Any) -> QuerySet[Facility]:
     return qs
 
 
-def facility_list(*, user: Any) -> list[Facility]:
-    """Facilities in scope with ``occupancy`` (open episodes) beside their capacity."""
+def facility_queryset(*, user: Any, kind: str = "", ready: str = "") -> QuerySet[Facility]:
+    """Facilities in scope with ``occupancy`` (open episodes) beside their capacity, by name."""
     qs = visible_facilities(user).select_related("unit", "operator")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if ready in ("1", "0"):
+        qs = qs.filter(ready=ready == "1")
     qs = qs.annotate(occupancy=Count("episodes", filter=Q(episodes__status=EpisodeStatus.OPEN)))
-    return list(qs.order_by("name", "id"))
+    return qs.order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One keyset page: ``next_after`` is the uid of the last row when there are more (no COUNT is run)."""
+
+    items: list[Any]
+    next_after: str | None
+
+
+def _after(qs: QuerySet[Any], field: str, after: str | None, *, descending: bool = False) -> QuerySet[Any]:
+    """Rows after the row ``after`` (a uid) in the order (``field``, id) — ascending or descending."""
+    if not after:
+        return qs
+    try:
+        key = uuid.UUID(str(after))
+    except ValueError:
+        return qs.none()
+    row = qs.model.objects.filter(uid=key).values_list(field, "pk").first()
+    if row is None:
+        return qs.none()
+    value, pk = row
+    op = "lt" if descending else "gt"
+    return qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
+
+
+def _page(qs: QuerySet[Any], limit: int) -> tuple[list[Any], str | None]:
+    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (str(rows[-1].uid) if more and rows else None)
+
+
+def facility_page(
+    *, user: Any, kind: str = "", ready: str = "", after: str | None = None, limit: int = PAGE_SIZE
+) -> Page:
+    qs = _after(facility_queryset(user=user, kind=kind, ready=ready), "name", after)
+    items, next_after = _page(qs, limit)
+    return Page(items=items, next_after=next_after)
+
+
+def facility_list(*, user: Any) -> list[Facility]:
+    """The first facilities in scope (up to ``MAX_PAGE_SIZE``), by name."""
+    return list(facility_queryset(user=user)[:MAX_PAGE_SIZE])
 
 
 def facility_get(*, user: Any, uid: str | uuid.UUID) -> Facility:
@@ -148,25 +206,48 @@ class FollowRow:
     test_due_today: bool
 
 
-def follow_today(*, user: Any, today: date | None = None) -> list[FollowRow]:
+def follow_today_queryset(*, user: Any, today: date | None = None) -> QuerySet[Episode]:
     """The commune's "people to follow today": open home, post-quarantine and self-isolation episodes
-    in scope with no health check recorded today, or a test due today."""
+    in scope with no health check recorded today, or a test due today; by name."""
     day = today or timezone.localdate()
     checked = DailyCheck.objects.filter(episode=OuterRef("pk"), date=day)
-    qs = (
+    return (
         visible_episodes(user)
         .filter(status=EpisodeStatus.OPEN, kind__in=COMMUNE_KINDS, start_date__lte=day)
         .select_related("person", "person__residence_unit")
         .annotate(checked_today=Exists(checked))
+        .filter(Q(checked_today=False) | Q(test_dates__icontains=day.isoformat()))
         .order_by("person__name_folded", "id")
     )
-    rows: list[FollowRow] = []
-    for episode in qs[:2000]:
-        due = day.isoformat() in (episode.test_dates or [])
-        checked_today = bool(episode.checked_today)
-        if not checked_today or due:
-            rows.append(FollowRow(episode=episode, checked_today=checked_today, test_due_today=due))
-    return rows
+
+
+def _follow_row(episode: Episode, day: date) -> FollowRow:
+    return FollowRow(
+        episode=episode,
+        checked_today=bool(episode.checked_today),  # type: ignore[attr-defined]
+        test_due_today=day.isoformat() in (episode.test_dates or []),
+    )
+
+
+@dataclass(frozen=True)
+class FollowPage:
+    items: list[FollowRow]
+    next_after: str | None
+
+
+def follow_today_page(
+    *, user: Any, today: date | None = None, after: str | None = None, limit: int = PAGE_SIZE
+) -> FollowPage:
+    day = today or timezone.localdate()
+    qs = _after(follow_today_queryset(user=user, today=day), "person__name_folded", after)
+    items, next_after = _page(qs, limit)
+    return FollowPage(items=[_follow_row(e, day) for e in items], next_after=next_after)
+
+
+def follow_today(*, user: Any, today: date | None = None) -> list[FollowRow]:
+    """The first rows (up to ``MAX_PAGE_SIZE``) of the people to follow today."""
+    day = today or timezone.localdate()
+    return [_follow_row(e, day) for e in follow_today_queryset(user=user, today=day)[:MAX_PAGE_SIZE]]
 
 
 @dataclass(frozen=True)
@@ -181,15 +262,46 @@ def visible_handovers(user: Any) -> QuerySet[Handover]:
     return qs
 
 
-def handovers_pending(*, user: Any, now: datetime | None = None) -> list[HandoverRow]:
-    """Hand-overs to communes in scope awaiting acknowledgement, oldest first, with the overdue flag."""
+HANDOVER_STATUSES = ("pending", "overdue", "acknowledged", "all")
+
+
+def handover_queryset(*, user: Any, status: str = "pending", now: datetime | None = None) -> QuerySet[Handover]:
+    """Hand-overs to communes in scope: ``pending`` (not acknowledged), ``overdue`` (not acknowledged within
+    the limit), ``acknowledged`` or ``all``; oldest first."""
     moment = now or timezone.now()
-    qs = (
-        visible_handovers(user)
-        .filter(acknowledged_at__isnull=True)
-        .select_related("episode__person", "from_facility", "to_unit")
-        .order_by("sent_at", "id")
+    qs = visible_handovers(user).select_related(
+        "episode__person", "episode__person__residence_unit", "from_facility", "to_unit", "acknowledged_by"
     )
+    if status in ("pending", "overdue"):
+        qs = qs.filter(acknowledged_at__isnull=True)
+    if status == "overdue":
+        qs = qs.filter(sent_at__lt=moment - timedelta(hours=handover_hours()))
+    elif status == "acknowledged":
+        qs = qs.filter(acknowledged_at__isnull=False)
+    return qs.order_by("sent_at", "id")
+
+
+@dataclass(frozen=True)
+class HandoverPage:
+    items: list[HandoverRow]
+    next_after: str | None
+
+
+def handover_page(
+    *, user: Any, status: str = "pending", now: datetime | None = None, after: str | None = None, limit: int = PAGE_SIZE
+) -> HandoverPage:
+    moment = now or timezone.now()
+    qs = _after(handover_queryset(user=user, status=status, now=moment), "sent_at", after)
+    items, next_after = _page(qs, limit)
+    return HandoverPage(
+        items=[HandoverRow(handover=h, overdue=h.is_overdue(moment)) for h in items], next_after=next_after
+    )
+
+
+def handovers_pending(*, user: Any, now: datetime | None = None) -> list[HandoverRow]:
+    """Hand-overs awaiting acknowledgement (up to ``MAX_PAGE_SIZE``), oldest first, with the overdue flag."""
+    moment = now or timezone.now()
+    qs = handover_queryset(user=user, status="pending", now=moment)
     return [HandoverRow(handover=h, overdue=h.is_overdue(moment)) for h in qs[:MAX_PAGE_SIZE]]
 
 

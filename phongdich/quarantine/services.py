@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from phongdich.core.audit import audit
 from phongdich.core.errors import NotInScope, ValidationFailed
 from phongdich.core.models import AuditAction
 from phongdich.geo.models import Level, Unit
-from phongdich.orgs.models import Organisation
+from phongdich.orgs.models import Organisation, Role
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
 
@@ -55,6 +56,7 @@ NO_NEXT_PHASE = _("Quy định đã áp dụng không có giai đoạn tiếp th
 BAD_KIND = _("Hình thức cách ly không hợp lệ.")
 BAD_VACCINATION = _("Tình trạng tiêm chủng không hợp lệ.")
 CAPACITY_POSITIVE = _("Sức chứa phải lớn hơn 0.")
+CAPACITY_BELOW_OCCUPANCY = _("Sức chứa không được nhỏ hơn số người đang cách ly tại cơ sở (%(count)s).")
 PERSON_MERGED = _("Hồ sơ này đã được gộp vào hồ sơ khác.")
 NEXT_PHASE_DAYS = 7
 
@@ -85,6 +87,43 @@ def _check_facility(actor: Any, facility: Facility) -> None:
     raise NotInScope(FACILITY_NOT_IN_SCOPE, field="facility")
 
 
+# Who opens, edits and declares the readiness of quarantine facilities (within their jurisdiction).
+FACILITY_MANAGER_ROLES = frozenset(
+    {
+        Role.PROVINCE_ADMIN,
+        Role.STEERING_COMMITTEE,
+        Role.DISTRICT_OFFICER,
+        Role.COMMUNE_OFFICER,
+        Role.HEALTH,
+        Role.MILITARY,
+    }
+)
+NOT_FACILITY_MANAGER = _("Bạn không có quyền quản lý cơ sở cách ly.")
+
+
+def can_manage_facilities(user: Any) -> bool:
+    """Province, district and commune officers, health and military staff manage facilities in their scope."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser or scope_for(user).roles & FACILITY_MANAGER_ROLES)
+
+
+def _check_manager(actor: Any) -> None:
+    if actor is not None and not can_manage_facilities(actor):
+        raise PermissionDenied(NOT_FACILITY_MANAGER)
+
+
+def _facility_fields(*, name: str, kind: str, unit: Unit, capacity: int, actor: Any) -> None:
+    if kind not in FacilityKind.values:
+        raise ValidationFailed(_("Loại cơ sở không hợp lệ."), field="kind")
+    if capacity is None or capacity <= 0:
+        raise ValidationFailed(CAPACITY_POSITIVE, field="capacity")
+    if not name.strip():
+        raise ValidationFailed(_("Vui lòng nhập tên cơ sở."), field="name")
+    if actor is not None and not scope_for(actor).contains_unit(unit):
+        raise NotInScope(_("Địa bàn này không thuộc phạm vi của bạn."), field="unit")
+
+
 def facility_create(
     *,
     actor: Any,
@@ -96,14 +135,8 @@ def facility_create(
     ready: bool = True,
     readiness_note: str = "",
 ) -> Facility:
-    if kind not in FacilityKind.values:
-        raise ValidationFailed(_("Loại cơ sở không hợp lệ."), field="kind")
-    if capacity <= 0:
-        raise ValidationFailed(CAPACITY_POSITIVE, field="capacity")
-    if not name.strip():
-        raise ValidationFailed(_("Vui lòng nhập tên cơ sở."), field="name")
-    if actor is not None and not scope_for(actor).contains_unit(unit):
-        raise NotInScope(_("Địa bàn này không thuộc phạm vi của bạn."), field="unit")
+    _check_manager(actor)
+    _facility_fields(name=name, kind=kind, unit=unit, capacity=capacity, actor=actor)
     with transaction.atomic():
         facility = Facility.objects.create(
             name=name.strip()[:255],
@@ -115,6 +148,50 @@ def facility_create(
             readiness_note=readiness_note.strip()[:255],
         )
         audit(actor=actor, action=AuditAction.CREATE, obj=facility, summary=facility.name[:255])
+    return facility
+
+
+FACILITY_FIELDS = ("name", "kind", "unit", "operator", "capacity", "ready", "readiness_note")
+
+
+def facility_update(*, actor: Any, facility: Facility, **changes: Any) -> Facility:
+    """Change a facility's particulars or readiness (any of ``FACILITY_FIELDS``); audited with the changes.
+
+    The facility must be in the actor's scope before and after; the capacity cannot drop below the
+    people quarantined there now."""
+    unknown = set(changes) - set(FACILITY_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Trường không hợp lệ: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    _check_manager(actor)
+    _check_facility(actor, facility)
+    with transaction.atomic():
+        locked = Facility.objects.select_for_update().get(pk=facility.pk)
+        values = {f: changes.get(f, getattr(locked, f)) for f in FACILITY_FIELDS}
+        values["name"] = str(values["name"] or "").strip()[:255]
+        values["readiness_note"] = str(values["readiness_note"] or "").strip()[:255]
+        values["ready"] = bool(values["ready"])
+        _facility_fields(
+            name=values["name"], kind=values["kind"], unit=values["unit"], capacity=values["capacity"], actor=actor
+        )
+        occupancy = Episode.objects.filter(facility=locked, status=EpisodeStatus.OPEN).count()
+        if values["capacity"] < occupancy:
+            raise ValidationFailed(CAPACITY_BELOW_OCCUPANCY % {"count": occupancy}, field="capacity")
+        changed: dict[str, list[str]] = {}
+        for f, value in values.items():
+            before = getattr(locked, f)
+            if before != value:
+                changed[f] = [str(before if before is not None else ""), str(value if value is not None else "")]
+                setattr(locked, f, value)
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+            audit(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=locked,
+                summary=locked.name[:255],
+                detail={"changes": changed},
+            )
+    facility.refresh_from_db()
     return facility
 
 

@@ -73,3 +73,20 @@ def test_field_errors_Q3(tree: Any, cast: Any) -> None:
     response = client.post(reverse("api:quarantine-episodes"), {"kind": "x"}, format="json")
     assert response.status_code == 400
     assert {"person", "kind", "start_date"} <= set(response.json())
+
+
+def test_facility_create_is_scoped_and_checked_Q1(tree: Any, cast: Any) -> None:
+    from phongdich.quarantine.models import Facility
+
+    url = reverse("api:quarantine-facilities")
+    data = {"name": "Khách sạn Sông Cầu", "kind": "hotel", "unit": str(tree.quan_trieu.uid), "capacity": 30}
+    refused = api(cast.chi).post(url, data, format="json")
+    assert refused.status_code == 400
+    assert "unit" in refused.json()
+    assert api(cast.hoa).post(url, {**data, "unit": str(tree.xom1.uid)}, format="json").status_code in (400, 403)
+    assert api(cast.cuong).post(url, {**data, "capacity": 0}, format="json").status_code == 400
+    assert not Facility.objects.exists()
+    created = api(cast.cuong).post(url, data, format="json")
+    assert created.status_code == 201
+    assert (created.json()["name"], created.json()["occupancy"], created.json()["ready"]) == (data["name"], 0, True)
+    assert [f["name"] for f in api(cast.cuong).get(url).json()] == [data["name"]]
