@@ -1,0 +1,664 @@
+"""Writes for contact tracing (C4): record a contact, derive F-levels, rebuild chains, quarantine F1s.
+
+Every write by an officer runs in one transaction with its audit line. ``actor=None`` is the system
+(demo, commands, background tasks); any other actor must have both people in scope.
+
+Derived data (``ContactLevel``, ``ChainSnapshot``/``ChainNode``) is rebuilt per chain — the connected
+component of the contact graph around the people concerned — by ``tracing_refresh`` (both),
+``levels_refresh`` or ``chains_rebuild``. Officers' writes queue ``tracing_refresh`` in the
+background once their transaction commits (``tasks.refresh_people``); so do changes of cases and of
+quarantine episodes (signals in ``apps.py``).
+
+Levels: confirmed cases are F0; a person exposed to an F0 inside the F0's window (``rules``) is F1;
+a person exposed to an F1 while the F1 could be infectious (from the day of their own qualifying
+exposure) until the F1 is isolated (first quarantine episode) is F2; and so on. Exposure is a
+meeting, so links count both ways for the levels; the level is the shortest such path. When a
+contact becomes a confirmed case it is F0 and everything below it moves up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from phongdich.cases.models import CONFIRMED_STATUSES, Case
+from phongdich.core.audit import audit
+from phongdich.core.errors import ApplicationError, NotInScope, ValidationFailed
+from phongdich.core.models import AuditAction
+from phongdich.geo.models import Unit
+from phongdich.orgs.models import Organisation, Premises
+from phongdich.people.models import Person
+from phongdich.quarantine.models import Episode
+from phongdich.quarantine.services import episode_start
+
+from .models import ChainNode, ChainSnapshot, Contact, ContactLevel, ExposureType, F1WindowRule, LevelReason
+from .rules import NoWindowRule, Window, anchor_day, days_before_on
+
+SELF_CONTACT = _("Một người không thể là người tiếp xúc của chính mình.")
+DATES_REVERSED = _("Ngày tiếp xúc đầu tiên không được sau ngày tiếp xúc cuối cùng.")
+DATE_IN_FUTURE = _("Ngày không được ở tương lai.")
+BAD_EXPOSURE = _("Hình thức tiếp xúc không hợp lệ.")
+DUPLICATE = _("Đã ghi nhận tiếp xúc giữa hai người này.")
+PERSON_NOT_IN_SCOPE = _("Người này không thuộc địa bàn của bạn.")
+PERSON_MERGED = _("Hồ sơ này đã được gộp vào hồ sơ khác.")
+SOURCE_NOT_INDEX = _("Người nguồn phải là người có ca bệnh hoặc người tiếp xúc đã được ghi nhận.")
+PREMISES_OTHER_ORG = _("Địa điểm không thuộc cơ quan, doanh nghiệp đã chọn.")
+NOT_F1 = _("Người này không phải F1.")
+
+CHUNK = 2000
+NODE_BATCH = 2000
+
+
+def _chunks(values: Sequence[int] | set[int], size: int = CHUNK) -> Iterator[list[int]]:
+    items = sorted(values)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _queue_refresh(person_ids: Iterable[int]) -> None:
+    """After the current transaction commits, rebuild the levels and chains around these people."""
+    ids = sorted({int(p) for p in person_ids})
+    if not ids:
+        return
+    keys = ContactLevel.objects.filter(person_id__in=ids).values("chain_key")
+    ChainSnapshot.objects.filter(key__in=keys).update(dirty=True)
+
+    def queue() -> None:
+        from .tasks import refresh_people
+
+        refresh_people.delay(ids)
+
+    transaction.on_commit(queue)
+
+
+# --- recording contacts -----------------------------------------------------------------------
+
+
+def _check_scope(actor: Any, person: Person, field_name: str) -> None:
+    if actor is None:
+        return
+    if not Person.objects.for_user(actor).filter(pk=person.pk).exists():
+        raise NotInScope(PERSON_NOT_IN_SCOPE, field=field_name)
+
+
+def contact_record(
+    *,
+    actor: Any,
+    source: Person,
+    contact: Person,
+    exposure_type: str,
+    first_exposure: date,
+    last_exposure: date | None = None,
+    organisation: Organisation | None = None,
+    premises: Premises | None = None,
+    place_unit: Unit | None = None,
+    place_text: str = "",
+    notes: str = "",
+) -> Contact:
+    """Record that ``contact`` was exposed to ``source`` (a case's person, or an F1 for an F2 link)."""
+    last_exposure = last_exposure or first_exposure
+    if source.pk == contact.pk:
+        raise ValidationFailed(SELF_CONTACT, field="contact")
+    if exposure_type not in ExposureType.values:
+        raise ValidationFailed(BAD_EXPOSURE, field="exposure_type")
+    if first_exposure > last_exposure:
+        raise ValidationFailed(DATES_REVERSED, field="last_exposure")
+    if last_exposure > timezone.localdate():
+        raise ValidationFailed(DATE_IN_FUTURE, field="last_exposure")
+    for name, person in (("source", source), ("contact", contact)):
+        if person.merged_into_id is not None:
+            raise ValidationFailed(PERSON_MERGED, field=name)
+    if premises is not None:
+        if organisation is None:
+            organisation = premises.organisation
+        elif premises.organisation_id != organisation.pk:
+            raise ValidationFailed(PREMISES_OTHER_ORG, field="premises")
+    _check_scope(actor, source, "source")
+    _check_scope(actor, contact, "contact")
+    if not (Case.objects.filter(person=source).exists() or Contact.objects.filter(contact=source).exists()):
+        raise ValidationFailed(SOURCE_NOT_INDEX, field="source")
+    pair = Q(source=source, contact=contact) | Q(source=contact, contact=source)
+    with transaction.atomic():
+        if Contact.objects.filter(pair).exists():
+            raise ValidationFailed(DUPLICATE, field="contact")
+        row = Contact(
+            source=source,
+            contact=contact,
+            exposure_type=exposure_type,
+            organisation=organisation,
+            premises=premises,
+            place_unit=place_unit,
+            place_text=place_text.strip()[:255],
+            first_exposure=first_exposure,
+            last_exposure=last_exposure,
+            notes=notes.strip(),
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            raise ValidationFailed(DUPLICATE, field="contact") from None
+        audit(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=row,
+            summary=f"{source.full_name} → {contact.full_name} ({row.get_exposure_type_display()})",
+            detail={
+                "exposure_type": exposure_type,
+                "first": first_exposure.isoformat(),
+                "last": last_exposure.isoformat(),
+            },
+        )
+        _queue_refresh([source.pk, contact.pk])
+    return row
+
+
+def contact_delete(*, actor: Any, contact: Contact) -> None:
+    """Remove a contact recorded in error (both people in scope); levels and chains follow."""
+    _check_scope(actor, contact.source, "source")
+    _check_scope(actor, contact.contact, "contact")
+    with transaction.atomic():
+        ids = [contact.source_id, contact.contact_id]
+        audit(
+            actor=actor,
+            action=AuditAction.DELETE,
+            obj=contact,
+            summary=f"{contact.source.full_name} → {contact.contact.full_name}",
+        )
+        contact.delete()
+        _queue_refresh(ids)
+
+
+# --- the contact graph ------------------------------------------------------------------------
+
+
+@dataclass
+class Graph:
+    """Contacts around some people: adjacency (both ways) and the links as recorded."""
+
+    adjacency: dict[int, list[tuple[int, date, date]]] = field(default_factory=lambda: defaultdict(list))
+    links: dict[int, tuple[int, int, date, date]] = field(default_factory=dict)
+    people: set[int] = field(default_factory=set)
+
+    def add(self, pk: int, source: int, contact: int, first: date, last: date) -> bool:
+        if pk in self.links:
+            return False
+        self.links[pk] = (source, contact, first, last)
+        self.adjacency[source].append((contact, first, last))
+        self.adjacency[contact].append((source, first, last))
+        self.people.update((source, contact))
+        return True
+
+    def components(self) -> list[list[int]]:
+        seen: set[int] = set()
+        result = []
+        for start in sorted(self.people):
+            if start in seen:
+                continue
+            seen.add(start)
+            members = [start]
+            queue = deque([start])
+            while queue:
+                p = queue.popleft()
+                for q, _f, _l in self.adjacency[p]:
+                    if q not in seen:
+                        seen.add(q)
+                        members.append(q)
+                        queue.append(q)
+            result.append(sorted(members))
+        return result
+
+
+_LINK_FIELDS = ("pk", "source_id", "contact_id", "first_exposure", "last_exposure")
+
+
+def load_graph(person_ids: Iterable[int] | None = None) -> Graph:
+    """The chains of these people (every contact reachable from them), or of everyone (``None``)."""
+    graph = Graph()
+    if person_ids is None:
+        for row in Contact.objects.values_list(*_LINK_FIELDS).iterator(chunk_size=5000):
+            graph.add(*row)
+        return graph
+    seen = {int(p) for p in person_ids}
+    frontier = set(seen)
+    while frontier:
+        found: set[int] = set()
+        for chunk in _chunks(frontier):
+            rows = Contact.objects.filter(Q(source_id__in=chunk) | Q(contact_id__in=chunk)).values_list(*_LINK_FIELDS)
+            for pk, s, c, first, last in rows:
+                if graph.add(pk, s, c, first, last):
+                    for p in (s, c):
+                        if p not in seen:
+                            seen.add(p)
+                            found.add(p)
+        frontier = found
+    return graph
+
+
+# --- levels -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    pk: int
+    person_id: int
+    code: str
+    status: str
+    onset: date | None
+    sampling: date | None
+    confirmation: date | None
+    isolated_on: date | None
+    cluster_id: int | None
+    confirmed: bool
+
+
+def _case_field(name: str) -> bool:
+    return any(f.name == name for f in Case._meta.get_fields())
+
+
+def _cases(members: Sequence[int]) -> tuple[dict[int, CaseFacts], dict[int, CaseFacts]]:
+    """Per person: their latest confirmed case (F0), and their latest case of any status (shown)."""
+    has_isolated, has_cluster = _case_field("isolated_on"), _case_field("cluster")
+    names = ["pk", "person_id", "case_code", "status", "onset_date", "sampling_date", "confirmation_date"]
+    names += ["isolated_on"] if has_isolated else []
+    names += ["cluster_id"] if has_cluster else []
+    confirmed: dict[int, CaseFacts] = {}
+    latest: dict[int, CaseFacts] = {}
+    for chunk in _chunks(members):
+        for row in Case.objects.filter(person_id__in=chunk).order_by("pk").values(*names):
+            facts = CaseFacts(
+                pk=row["pk"],
+                person_id=row["person_id"],
+                code=row["case_code"],
+                status=row["status"],
+                onset=row["onset_date"],
+                sampling=row["sampling_date"],
+                confirmation=row["confirmation_date"],
+                isolated_on=row.get("isolated_on"),
+                cluster_id=row.get("cluster_id"),
+                confirmed=row["status"] in CONFIRMED_STATUSES,
+            )
+            latest[facts.person_id] = facts
+            if facts.confirmed:
+                confirmed[facts.person_id] = facts
+    return confirmed, latest
+
+
+def _episodes(members: Sequence[int]) -> dict[int, list[tuple[date, date | None]]]:
+    spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for chunk in _chunks(members):
+        rows = Episode.objects.filter(person_id__in=chunk).values_list("person_id", "start_date", "released_on")
+        for person_id, start, released in rows:
+            spans[person_id].append((start, released))
+    for value in spans.values():
+        value.sort()
+    return spans
+
+
+def _isolation(spans: list[tuple[date, date | None]], since: date, explicit: date | None = None) -> date | None:
+    """The day a person was isolated, on or after ``since``: an explicit date, else a quarantine episode.
+
+    An episode already running on ``since`` isolates from ``since`` itself.
+    """
+    candidates = [explicit] if explicit is not None else []
+    for start, released in spans:
+        if start <= since and (released is None or released >= since):
+            candidates.append(since)
+        elif start >= since:
+            candidates.append(start)
+            break
+    return min(candidates) if candidates else None
+
+
+@dataclass(frozen=True)
+class Derived:
+    person_id: int
+    level: int | None
+    reason: str
+    index_case_id: int | None
+    via_id: int | None
+    exposed_from: date | None
+    isolated_on: date | None
+    chain_key: int
+
+
+def derive_levels(
+    *,
+    members: Sequence[int],
+    graph: Graph,
+    f0: dict[int, CaseFacts],
+    episodes: dict[int, list[tuple[date, date | None]]],
+    rules: Sequence[F1WindowRule],
+) -> dict[int, Derived]:
+    """The levels of one chain (pure over what was loaded): breadth-first from every F0 at once."""
+    key = min(members)
+    level: dict[int, int] = {}
+    window: dict[int, Window | None] = {}
+    via: dict[int, int | None] = {}
+    index: dict[int, int] = {}
+    exposed: dict[int, date | None] = {}
+    isolated: dict[int, date | None] = {}
+    current: list[int] = []
+    for p in members:
+        case = f0.get(p)
+        if case is None:
+            continue
+        anchor = anchor_day(onset=case.onset, sampling=case.sampling, confirmation=case.confirmation)
+        w: Window | None = None
+        if anchor is not None:
+            try:
+                n = days_before_on(anchor, rules)
+            except NoWindowRule:
+                n = None
+            if n is not None:
+                start = date.fromordinal(anchor.toordinal() - n)
+                iso = _isolation(episodes.get(p, []), start, case.isolated_on)
+                w = Window(start=start, end=iso)
+                isolated[p] = iso
+        level[p], window[p], via[p], index[p], exposed[p] = 0, w, None, case.pk, None
+        current.append(p)
+    k = 0
+    while current:
+        best: dict[int, tuple[date, int]] = {}
+        for p in sorted(current):
+            w = window[p]
+            if w is None:
+                continue
+            for q, first, last in graph.adjacency[p]:
+                if q in level:
+                    continue
+                day = w.first_shared_day(first, last)
+                if day is not None and (q not in best or (day, p) < best[q]):
+                    best[q] = (day, p)
+        k += 1
+        current = []
+        for q, (day, p) in best.items():
+            iso = _isolation(episodes.get(q, []), day)
+            level[q], via[q], index[q], exposed[q], isolated[q] = k, p, index[p], day, iso
+            window[q] = Window(start=day, end=iso)
+            current.append(q)
+    has_case = bool(index)
+    result = {}
+    for p in members:
+        if p in level:
+            reason = LevelReason.CASE if level[p] == 0 else LevelReason.WITHIN
+            result[p] = Derived(p, level[p], reason, index[p], via[p], exposed.get(p), isolated.get(p), key)
+        else:
+            reason = LevelReason.OUTSIDE if has_case else LevelReason.NO_CASE
+            result[p] = Derived(p, None, reason, None, None, None, None, key)
+    return result
+
+
+_LEVEL_FIELDS = ("level", "reason", "index_case_id", "via_id", "exposed_from", "isolated_on", "chain_key")
+
+
+def _write_levels(derived: dict[int, Derived], drop: set[int]) -> int:
+    """Store the derived rows (only those that changed) and drop the rows of ``drop``; rows changed."""
+    changed = 0
+    existing: dict[int, ContactLevel] = {}
+    for chunk in _chunks(set(derived) | drop):
+        for row in ContactLevel.objects.filter(person_id__in=chunk):
+            existing[row.person_id] = row
+    to_update: list[ContactLevel] = []
+    to_create: list[ContactLevel] = []
+    for p, d in derived.items():
+        current = existing.get(p)
+        values = {
+            "level": d.level,
+            "reason": d.reason,
+            "index_case_id": d.index_case_id,
+            "via_id": d.via_id,
+            "exposed_from": d.exposed_from,
+            "isolated_on": d.isolated_on,
+            "chain_key": d.chain_key,
+        }
+        if current is None:
+            to_create.append(ContactLevel(person_id=p, within_window=d.level is not None, **values))
+        elif any(getattr(current, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(current, k, v)
+            current.within_window = d.level is not None
+            current.derived_at = timezone.now()
+            to_update.append(current)
+    ContactLevel.objects.bulk_create(to_create, batch_size=NODE_BATCH)
+    ContactLevel.objects.bulk_update(to_update, [*_LEVEL_FIELDS, "within_window", "derived_at"], batch_size=NODE_BATCH)
+    changed += len(to_create) + len(to_update)
+    gone = [p for p in drop if p not in derived and p in existing]
+    for chunk in _chunks(gone):
+        changed += ContactLevel.objects.filter(person_id__in=chunk).delete()[0]
+    return changed
+
+
+# --- chains -----------------------------------------------------------------------------------
+
+
+def _layout(
+    members: Sequence[int], graph: Graph, levels: dict[int, Derived], latest: dict[int, CaseFacts]
+) -> list[tuple[int, int, int, int | None]]:
+    """A layered layout: (person, generation, position, parent), breadth-first from the chain's cases.
+
+    Roots are the F0 in order of their case; a chain without a case starts at its first person.
+    Children are placed in the order of their parents, so each parent's children sit together.
+    """
+    roots = sorted((p for p in members if levels[p].level == 0), key=lambda p: (levels[p].index_case_id or 0, p))
+    if not roots:
+        roots = [min(members)]
+    placed: dict[int, tuple[int, int, int | None]] = {}
+    per_generation: dict[int, int] = defaultdict(int)
+    queue: deque[int] = deque()
+    for r in roots:
+        placed[r] = (0, per_generation[0], None)
+        per_generation[0] += 1
+        queue.append(r)
+    while queue:
+        p = queue.popleft()
+        g = placed[p][0]
+        neighbours = sorted(
+            {q for q, _f, _l in graph.adjacency[p] if q not in placed}, key=lambda q: (q not in latest, q)
+        )
+        for q in neighbours:
+            placed[q] = (g + 1, per_generation[g + 1], p)
+            per_generation[g + 1] += 1
+            queue.append(q)
+    return [(p, g, pos, parent) for p, (g, pos, parent) in placed.items()]
+
+
+def _build_chain(
+    members: Sequence[int],
+    graph: Graph,
+    levels: dict[int, Derived],
+    latest: dict[int, CaseFacts],
+    f0: dict[int, CaseFacts],
+    units: dict[int, int],
+) -> ChainSnapshot:
+    key = min(members)
+    layout = _layout(members, graph, levels, latest)
+    children: dict[int, int] = defaultdict(int)
+    for _p, _g, _pos, parent in layout:
+        if parent is not None:
+            children[parent] += 1
+    member_set = set(members)
+    links = [v for v in graph.links.values() if v[0] in member_set]
+    clusters = sorted({c.cluster_id for c in latest.values() if c.person_id in member_set and c.cluster_id})
+    first_dates = [v[2] for v in links]
+    last_dates = [v[3] for v in links]
+    cases = [f0[p] for p in members if p in f0]
+    first_case = min(cases, key=lambda c: (c.confirmation or date.max, c.pk)) if cases else None
+    roots = [p for p, g, _pos, _parent in layout if g == 0]
+    generations = 1 + max(g for _p, g, _pos, _parent in layout)
+    per_generation = [0] * generations
+    for _p, g, _pos, _parent in layout:
+        per_generation[g] += 1
+    level_counts: dict[str, int] = defaultdict(int)
+    for p in members:
+        d = levels[p]
+        level_counts[f"F{d.level}" if d.level is not None else d.reason] += 1
+    summary = {"per_generation": per_generation, "levels": dict(level_counts), "clusters": clusters}
+    now = timezone.now()
+    chain, _created = ChainSnapshot.objects.update_or_create(
+        key=key,
+        defaults={
+            "size": len(members),
+            "case_count": len(cases),
+            "contact_count": len(links),
+            "generations": generations,
+            "cluster_ids": clusters,
+            "first_case_code": first_case.code if first_case else "",
+            "first_date": min(first_dates) if first_dates else None,
+            "last_date": max(last_dates) if last_dates else None,
+            "unit_id": units.get(first_case.person_id if first_case else roots[0]),
+            "json": summary,
+            "dirty": False,
+            "computed_at": now,
+        },
+    )
+    ChainNode.objects.filter(chain=chain).delete()
+    nodes = []
+    for p, g, pos, parent in layout:
+        case = latest.get(p)
+        nodes.append(
+            ChainNode(
+                chain=chain,
+                person_id=p,
+                generation=g,
+                position=pos,
+                parent_id=parent,
+                level=levels[p].level,
+                case_id=case.pk if case else None,
+                case_code=case.code if case else "",
+                status=case.status if case else "",
+                cluster_id=case.cluster_id if case else None,
+                unit_id=units[p],
+                children=children[p],
+            )
+        )
+    ChainNode.objects.bulk_create(nodes, batch_size=NODE_BATCH)
+    return chain
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    chains: int
+    levels_changed: int
+    chains_built: int
+    chains_removed: int
+
+
+def _refresh(person_ids: Iterable[int] | None, *, levels: bool, chains: bool) -> RefreshResult:
+    seeds = None if person_ids is None else {int(p) for p in person_ids}
+    graph = load_graph(seeds)
+    components = graph.components()
+    everyone = set(graph.people) | (seeds or set())
+    old_keys: set[int] = set()
+    for chunk in _chunks(everyone):
+        old_keys.update(ContactLevel.objects.filter(person_id__in=chunk).values_list("chain_key", flat=True))
+    rules = list(F1WindowRule.objects.all())
+    changed = built = 0
+    new_keys: set[int] = set()
+    with transaction.atomic():
+        for members in components:
+            f0, latest = _cases(members)
+            episodes = _episodes(members)
+            derived = derive_levels(members=members, graph=graph, f0=f0, episodes=episodes, rules=rules)
+            if levels:
+                changed += _write_levels(derived, set())
+            if chains:
+                units: dict[int, int] = {}
+                for chunk in _chunks(members):
+                    units.update(Person.objects.filter(pk__in=chunk).values_list("pk", "residence_unit_id"))
+                _build_chain(members, graph, derived, latest, f0, units)
+                built += 1
+            new_keys.add(min(members))
+        alone = (seeds or set()) - graph.people
+        if levels and alone:
+            changed += _write_levels({}, alone)
+        if person_ids is None:
+            # Everything was rebuilt: rows of people no longer in any chain go.
+            if levels:
+                changed += ContactLevel.objects.exclude(chain_key__in=new_keys).delete()[0] if new_keys else 0
+                if not new_keys:
+                    changed += ContactLevel.objects.all().delete()[0]
+            stale = ChainSnapshot.objects.exclude(key__in=new_keys) if chains else ChainSnapshot.objects.none()
+        else:
+            stale = (
+                ChainSnapshot.objects.filter(key__in=old_keys - new_keys) if chains else ChainSnapshot.objects.none()
+            )
+        removed = stale.delete()[1].get(ChainSnapshot._meta.label, 0)
+    return RefreshResult(chains=len(components), levels_changed=changed, chains_built=built, chains_removed=removed)
+
+
+def levels_refresh(*, person_ids: Iterable[int] | None = None) -> RefreshResult:
+    """Re-derive the F-levels of the chains of these people (``None``: every chain)."""
+    return _refresh(person_ids, levels=True, chains=False)
+
+
+def chains_rebuild(*, person_ids: Iterable[int] | None = None) -> RefreshResult:
+    """Rebuild the snapshots and layouts of the chains of these people (``None``: every chain)."""
+    return _refresh(person_ids, levels=False, chains=True)
+
+
+def tracing_refresh(*, person_ids: Iterable[int] | None = None) -> RefreshResult:
+    """Levels and chains of these people's chains, in one pass (what the background task runs)."""
+    return _refresh(person_ids, levels=True, chains=True)
+
+
+def tracing_queue_refresh(*, person_ids: Iterable[int]) -> None:
+    """Queue ``tracing_refresh`` for these people once the current transaction commits (debounced)."""
+    _queue_refresh(person_ids)
+
+
+# --- quarantine of F1 -------------------------------------------------------------------------
+
+
+@dataclass
+class F1QuarantineResult:
+    started: list[Episode] = field(default_factory=list)
+    refused: list[tuple[Person, str]] = field(default_factory=list)
+
+
+def f1_quarantine(
+    *,
+    actor: Any,
+    people: Iterable[Person],
+    kind: str,
+    start_date: date,
+    facility: Any = None,
+    vaccination: str = "none",
+) -> F1QuarantineResult:
+    """Put recorded F1s into quarantine through ``quarantine.services.episode_start``, one by one.
+
+    A centralised quarantine needs ``facility``; home quarantine takes none. Each person is its own
+    transaction: a refusal (not an F1, already in quarantine, facility full …) is reported with its
+    message and the others go on.
+    """
+    result = F1QuarantineResult()
+    for person in people:
+        row = ContactLevel.objects.select_related("index_case").filter(person=person).first()
+        if row is None or row.level != 1:
+            result.refused.append((person, str(NOT_F1)))
+            continue
+        code = row.index_case.case_code if row.index_case else ""
+        try:
+            episode = episode_start(
+                actor=actor,
+                person=person,
+                kind=kind,
+                facility=facility,
+                start_date=start_date,
+                vaccination=vaccination,
+                reason=str(_("F1 của ca %(code)s") % {"code": code}),
+            )
+        except ApplicationError as exc:
+            result.refused.append((person, str(exc.message)))
+        else:
+            result.started.append(episode)
+    return result
