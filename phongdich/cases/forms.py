@@ -70,6 +70,12 @@ class CaseRegisterForm(forms.Form):
     confirmation_time = forms.TimeField(
         label=_("Giờ xác định"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
+    isolated_on = forms.DateField(
+        label=_("Ngày cách ly"),
+        required=False,
+        widget=DATE,
+        help_text=_("Ngày người bệnh được cách ly; các tiếp xúc đến ngày này là F1"),
+    )
     facility = forms.ModelChoiceField(
         label=_("Cơ sở y tế"), queryset=Organisation.objects.none(), to_field_name="uid", required=False
     )

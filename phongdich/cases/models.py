@@ -1,4 +1,8 @@
-"""The case registry (C1, C2, C5, C6): one row per case of a person, with its status history."""
+"""The case registry (C1, C2, C5, C6): one row per case of a person, with its status history.
+
+Outbreak clusters (C3): a place — an organisation, one of its premises, or a hamlet/commune —
+where cases are linked; a case belongs to at most one cluster.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from phongdich.core.models import BaseModel
 from phongdich.geo.models import Unit
-from phongdich.orgs.models import Organisation
+from phongdich.orgs.models import Organisation, Premises
 from phongdich.people.models import Person
 
 
@@ -39,6 +43,87 @@ class ReportedBy(models.TextChoices):
     POLICE = "police", _("Công an")
 
 
+class ClusterStatus(models.TextChoices):
+    ACTIVE = "active", _("Đang hoạt động")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
+class Cluster(BaseModel):
+    """An outbreak cluster (ổ dịch), e.g. a factory: its place, the unit it is in (for scope), its course."""
+
+    name = models.CharField(_("tên ổ dịch"), max_length=255)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clusters",
+        verbose_name=_("cơ quan, doanh nghiệp"),
+    )
+    premises = models.ForeignKey(
+        Premises, null=True, blank=True, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("địa điểm")
+    )
+    place_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("thôn, xóm, xã"),
+        help_text=_("Khi ổ dịch là một khu dân cư"),
+    )
+    # The unit the cluster lies in: who sees it (scope) and where it is counted.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("địa bàn"))
+    start_date = models.DateField(_("ngày bắt đầu"), help_text=_("Ngày của ca đầu tiên hoặc ngày công bố"))
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=ClusterStatus.choices, default=ClusterStatus.ACTIVE
+    )
+    closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tạo"),
+    )
+
+    class Meta:
+        verbose_name = _("ổ dịch")
+        verbose_name_plural = _("ổ dịch")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False)
+                | models.Q(premises__isnull=False)
+                | models.Q(place_unit__isnull=False),
+                name="cases_cluster_has_place",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(status="active") & models.Q(closed_on__isnull=True))
+                | (
+                    models.Q(status="closed")
+                    & models.Q(closed_on__isnull=False)
+                    & models.Q(closed_on__gte=models.F("start_date"))
+                ),
+                name="cases_cluster_closed_on_when_closed",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "id"], name="cases_cluster_unit_id")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def place(self) -> object:
+        """What the cluster is at: the premises, else the organisation, else the hamlet/commune."""
+        return self.premises or self.organisation or self.place_unit
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ClusterStatus.ACTIVE
+
+
 class Case(BaseModel):
     case_code = models.CharField(_("mã ca bệnh"), max_length=20, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("người bệnh"))
@@ -67,6 +152,11 @@ class Case(BaseModel):
     source_note = models.CharField(_("nguồn lây"), max_length=255, blank=True)
     reported_by = models.CharField(_("đơn vị báo cáo"), max_length=8, choices=ReportedBy.choices, default="health")
     notes = models.TextField(_("ghi chú"), blank=True)
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.PROTECT, related_name="cases", verbose_name=_("ổ dịch")
+    )
+    # The day the case was isolated: the end of the window in which their contacts are F1 (C4).
+    isolated_on = models.DateField(_("ngày cách ly"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ca bệnh")
