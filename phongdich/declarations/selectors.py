@@ -74,14 +74,18 @@ def declaration_versions(declaration: MedicalDeclaration) -> list[MedicalDeclara
     return list(MedicalDeclaration.objects.filter(Q(pk=root.pk) | Q(first=root)).order_by("version"))
 
 
-def task_list(*, user: Any, status: str = "open", after: int | str | None = None, limit: int = 50) -> Page:
+def task_queryset(*, user: Any, status: str = "open") -> QuerySet[FollowUpTask]:
     """The follow-up tasks of the communes in the user's scope (open, done or all), newest first."""
     qs = scope_for(user).filter(FollowUpTask.objects.all(), unit_field="commune")
     if status == "open":
         qs = qs.filter(done_at__isnull=True)
     elif status == "done":
         qs = qs.filter(done_at__isnull=False)
-    return _keyset(qs.select_related("commune", "person", "declaration").order_by("-id"), after, limit)
+    return qs.select_related("commune", "person", "declaration", "done_by").order_by("-id")
+
+
+def task_list(*, user: Any, status: str = "open", after: int | str | None = None, limit: int = 50) -> Page:
+    return _keyset(task_queryset(user=user, status=status), after, limit)
 
 
 def task_get(*, user: Any, uid: str | uuid.UUID) -> FollowUpTask:

@@ -5,8 +5,10 @@ from . import api, views
 # Officials' pages, under /declarations/ (namespace "declarations").
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.list_view, name="list"),
+    path("export.xlsx", views.export_view, name="export"),
     path("new/", views.assisted_view, name="create"),
     path("follow-up/", views.task_list_view, name="tasks"),
+    path("follow-up/export.xlsx", views.task_export_view, name="tasks_export"),
     path("follow-up/<uuid:uid>/done/", views.task_done_view, name="task_done"),
     path("<uuid:uid>/", views.detail_view, name="detail"),
 ]

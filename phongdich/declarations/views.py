@@ -3,6 +3,8 @@ officials' assisted form, scoped list, detail and the commune's follow-up tasks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from phongdich.core.errors import ApplicationError
@@ -18,9 +21,10 @@ from phongdich.core.middleware import client_ip
 from phongdich.orgs.scope import scope_for
 
 from . import guard
+from .exports import declarations_export, tasks_export
 from .forms import CodeForm, DeclarationForm
-from .models import Channel
-from .selectors import declaration_get, declaration_list, declaration_versions, task_get, task_list
+from .models import Channel, MedicalDeclaration
+from .selectors import declaration_get, declaration_list, declaration_versions, task_get, task_list, task_queryset
 from .services import declaration_by_code, declaration_file, declaration_update, task_done
 
 
@@ -33,10 +37,27 @@ def body_too_large(request: HttpRequest) -> bool:
 
 
 def _too_large(request: HttpRequest) -> HttpResponse:
-    message = _("Dữ liệu gửi lên quá lớn (tối đa %(kb)s KB). Không có gì được lưu; vui lòng khai lại.") % {
+    message = _("Tờ khai quá lớn (tối đa %(kb)s KB). Không có gì được lưu; vui lòng rút gọn nội dung rồi khai lại.") % {
         "kb": guard.max_body() // 1024
     }
-    return render(request, "errors/error.html", {"title": _("Dữ liệu quá lớn"), "message": message}, status=413)
+    return render(request, "errors/error.html", {"title": _("Tờ khai quá lớn"), "message": message}, status=413)
+
+
+def size_checked_before_csrf(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse an oversized POST with the clear message before anything reads its body.
+
+    The CSRF check reads the form body, and a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` then fails with
+    a generic 400. So the global CSRF middleware skips this view, the size is checked from the
+    Content-Length header first, and the same CSRF check runs right after on the views that pass."""
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST" and body_too_large(request):
+            return _too_large(request)
+        return protected(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)
 
 
 def _rate_limited(request: HttpRequest) -> HttpResponse:
@@ -86,6 +107,7 @@ def _render_form(
     return render(request, template, context, status=status)
 
 
+@size_checked_before_csrf
 @require_http_methods(["GET", "POST"])
 def declare_view(request: HttpRequest) -> HttpResponse:
     """The public self-service declaration (no login)."""
@@ -109,6 +131,7 @@ def declare_view(request: HttpRequest) -> HttpResponse:
     return _render_form(request, "declarations/public_form.html", DeclarationForm())
 
 
+@size_checked_before_csrf
 @require_http_methods(["GET", "POST"])
 def update_view(request: HttpRequest) -> HttpResponse:
     """The declarant enters their code and phone, then files an updated declaration (a new version)."""
@@ -147,6 +170,7 @@ def update_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@size_checked_before_csrf
 @login_required
 @require_http_methods(["GET", "POST"])
 def assisted_view(request: HttpRequest) -> HttpResponse:
@@ -188,9 +212,46 @@ def list_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "symptoms": symptoms,
         "epidemic": epidemic,
+        "params": urlencode(params),
         "next_url": f"?{urlencode({**params, 'after': page.next_after})}" if page.next_after else "",
+        "first_url": f"?{urlencode(params)}" if request.GET.get("after") else "",
     }
     return render(request, "declarations/list.html", context)
+
+
+def _download(export: Any) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_view(request: HttpRequest) -> HttpResponse:
+    try:
+        export = declarations_export(
+            user=request.user, symptoms=_flag(request, "symptoms"), epidemic=_flag(request, "epidemic")
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("declarations:list")
+    return _download(export)
+
+
+def _task_status(request: HttpRequest) -> str:
+    status = request.GET.get("status", "open")
+    return status if status in ("open", "done", "all") else "open"
+
+
+@login_required
+@require_GET
+def task_export_view(request: HttpRequest) -> HttpResponse:
+    try:
+        export = tasks_export(user=request.user, status=_task_status(request))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("declarations:tasks")
+    return _download(export)
 
 
 @login_required
@@ -201,7 +262,8 @@ def detail_view(request: HttpRequest, uid: str) -> HttpResponse:
         "declaration": declaration,
         "visits": list(declaration.visits.select_related("unit")),
         "versions": declaration_versions(declaration),
-        "tasks": list(declaration.tasks.all()),
+        # Every follow-up task of the declarant (from any version) that the official's communes hold.
+        "tasks": list(task_queryset(user=request.user, status="all").filter(person=declaration.person)[:50]),
     }
     return render(request, "declarations/detail.html", context)
 
@@ -209,14 +271,14 @@ def detail_view(request: HttpRequest, uid: str) -> HttpResponse:
 @login_required
 @require_GET
 def task_list_view(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
-    if status not in ("open", "done", "all"):
-        status = "open"
+    status = _task_status(request)
     page = task_list(user=request.user, status=status, after=request.GET.get("after"))
     context = {
         "page": page,
         "status": status,
+        "params": urlencode({"status": status}),
         "next_url": f"?{urlencode({'status': status, 'after': page.next_after})}" if page.next_after else "",
+        "first_url": f"?{urlencode({'status': status})}" if request.GET.get("after") else "",
     }
     return render(request, "declarations/tasks.html", context)
 
@@ -227,4 +289,17 @@ def task_done_view(request: HttpRequest, uid: str) -> HttpResponse:
     task = task_get(user=request.user, uid=uid)
     task_done(actor=request.user, task=task)  # type: ignore[arg-type]
     messages.success(request, _("Đã đánh dấu xong việc theo dõi."))
+    back = str(request.POST.get("declaration", ""))
+    if _is_uuid(back) and MedicalDeclaration.objects.filter(uid=back).exists():
+        return redirect("declarations:detail", uid=back)
     return redirect("declarations:tasks")
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -53,3 +53,26 @@ def test_declarant_files_on_a_phone_and_updates_with_the_code_M2(
     assert latest.version == 2
     assert latest.fever
     assert FollowUpTask.objects.get().commune == tree.quan_trieu
+
+
+def test_a_ten_megabyte_declaration_from_the_browser_gets_the_clear_message_M2(
+    tree: Any, live_server: Any, browser_page: Any
+) -> None:
+    page = browser_page
+    page.goto(f"{live_server.url}/khai-bao/")
+    page.fill("#id_full_name", "Hoàng Văn Lớn")
+    page.fill("#id_id_number", cccd_make(province_code="19", sex="M", birth_year=1988, serial="654322"))
+    page.fill("#id_birth_year", "1988")
+    page.select_option("#id_sex", "M")
+    page.select_option("#id_residence_unit", tree.quan_trieu.code)
+    page.fill("#id_phone", "0978 123 457")
+    page.check("#id_pledge")
+    # What a pasted or scripted oversized field would send (the page's own limits are bypassed).
+    page.evaluate(
+        """() => { const f = document.querySelector('#id_address');
+                   f.removeAttribute('maxlength'); f.value = 'x'.repeat(10 * 1024 * 1024); }"""
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi tờ khai").click()
+    assert "Tờ khai quá lớn" in page.locator("body").inner_text()
+    assert MedicalDeclaration.objects.count() == 0

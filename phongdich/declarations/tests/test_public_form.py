@@ -130,7 +130,7 @@ def test_a_ten_megabyte_body_is_refused_with_a_clear_message_M2(
 ) -> None:
     response = client.post(URL, form_data(address="x" * (10 * 1024 * 1024)))
     assert response.status_code == 413
-    assert "Dữ liệu gửi lên quá lớn" in response.content.decode()
+    assert "Tờ khai quá lớn" in response.content.decode()
     assert _rows() == (0, 0, 0, 0, 0)
 
 
@@ -236,3 +236,52 @@ def test_wrong_code_or_phone_is_refused_M2(
     save = client.post(UPDATE_URL, form_data(step="save", code=used, lookup_phone=phone, fever="on"))
     assert save.status_code == 400
     assert MedicalDeclaration.objects.count() == 1
+
+
+def _csrf_token(html: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert match, html[:2000]
+    return match.group(1)
+
+
+def test_ten_megabytes_with_the_csrf_check_on_get_the_clear_message_M2(
+    tree: Any, form_data: Callable[..., dict[str, Any]]
+) -> None:
+    """As a browser sends it: with the CSRF cookie and token, which makes the CSRF check read the body."""
+    client = Client(enforce_csrf_checks=True)
+    token = _csrf_token(client.get(URL).content.decode())
+    big = {**form_data(address="x" * (10 * 1024 * 1024)), "csrfmiddlewaretoken": token}
+    for url in (URL, UPDATE_URL):
+        response = client.post(url, big)
+        assert response.status_code == 413
+        assert "Tờ khai quá lớn" in response.content.decode()
+    assert _rows() == (0, 0, 0, 0, 0)
+    # The CSRF check still guards the form: no token, refused; with it, the declaration is filed.
+    assert client.post(URL, form_data()).status_code == 403
+    assert client.post(URL, {**form_data(), "csrfmiddlewaretoken": token}).status_code == 200
+    assert MedicalDeclaration.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_megabytes_over_http_to_the_live_server_get_the_clear_message_M2(
+    tree: Any, live_server: Any, form_data: Callable[..., dict[str, Any]]
+) -> None:
+    """Through a real HTTP server and the whole middleware stack (no test client)."""
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    url = f"{live_server.url}{URL}"
+    token = _csrf_token(opener.open(url, timeout=30).read().decode())
+    body = urllib.parse.urlencode(
+        {**form_data(address="x" * (10 * 1024 * 1024)), "csrfmiddlewaretoken": token}
+    ).encode()
+    request = urllib.request.Request(url, data=body, headers={"Referer": url})  # noqa: S310 (the live server)
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        opener.open(request, timeout=60)
+    assert exc.value.code == 413
+    assert "Tờ khai quá lớn" in exc.value.read().decode()
+    assert MedicalDeclaration.objects.count() == 0
