@@ -4,6 +4,7 @@ from . import api, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.area_list_view, name="area_list"),
+    path("export.xlsx", views.area_list_export_view, name="area_list_export"),
     path("new/", views.area_create_view, name="area_create"),
     path("visits/new/", views.visit_create_view, name="visit_create"),
     path("look-back/", views.lookback_view, name="lookback"),

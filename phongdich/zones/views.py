@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from phongdich.core.errors import ApplicationError
 from phongdich.geo.models import Unit
 from phongdich.orgs.scope import scope_for
 
-from .exports import area_flags_export
+from .exports import area_flags_export, areas_export
 from .forms import AreaEndForm, AreaForm, LookBackForm, VisitForm
 from .models import EpidemicArea
 from .selectors import FLAG_STATUSES, area_get, area_list, flag_list, lookback_rules
@@ -38,19 +39,59 @@ def _require_manager(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+AREA_PAGE_SIZE = 50
+
+
+def _area_status(request: HttpRequest) -> str:
+    status = request.GET.get("status", "active")
+    return status if status in ("active", "ended", "all") else "active"
+
+
+def area_page(*, user: Any, status: str, after: str | None, limit: int = AREA_PAGE_SIZE) -> tuple[list[Any], str]:
+    """One keyset page of the areas in the list's order (newest start first, then newest id); no COUNT.
+    Returns the rows and the uid to continue after ('' on the last page)."""
+    qs = area_list(user=user, status=status)
+    if after:
+        row = (
+            EpidemicArea.objects.filter(uid=after).values_list("start_date", "pk").first() if _is_uuid(after) else None
+        )
+        if row is None:
+            raise Http404
+        start, pk = row
+        qs = qs.filter(Q(start_date__lt=start) | Q(start_date=start, pk__lt=pk))
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (str(rows[-1].uid) if more and rows else "")
+
+
 @login_required
 @require_GET
 def area_list_view(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "active")
-    if status not in ("active", "ended", "all"):
-        status = "active"
+    status = _area_status(request)
+    areas, next_after = area_page(user=request.user, status=status, after=request.GET.get("after") or None)
     context = {
-        "areas": area_list(user=request.user, status=status)[:500],
+        "areas": areas,
+        "next_url": f"?{urlencode({'status': status, 'after': next_after})}" if next_after else "",
+        "first_url": f"?{urlencode({'status': status})}" if request.GET.get("after") else "",
         "status": status,
         "can_manage": can_manage_areas(request.user),
         "look_back": look_back_days_on(timezone.localdate()),
     }
     return render(request, "zones/area_list.html", context)
+
+
+@login_required
+@require_GET
+def area_list_export_view(request: HttpRequest) -> HttpResponse:
+    try:
+        export = areas_export(user=request.user, status=_area_status(request))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("zones:area_list")
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
 
 
 def _area_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -183,7 +224,7 @@ def area_export_view(request: HttpRequest, uid: str, fmt: str) -> HttpResponse:
     if status not in FLAG_STATUSES:
         status = "active"
     try:
-        export = area_flags_export(user=request.user, area=area, fmt=fmt, status=status)
+        export = area_flags_export(user=request.user, area=area, fmt=fmt, status=status, commune=_commune(request))
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         return redirect("zones:area_detail", uid=area.uid)
