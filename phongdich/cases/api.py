@@ -1,4 +1,5 @@
-"""Cases API (thin): list/register, retrieve (audited), status change, statistics (C1, C2, C5, C6)."""
+"""Cases API (thin): list/register, retrieve (audited), status change, isolation day, statistics
+(C1, C2, C5, C6); clusters: list/create, retrieve with growth and projection (audited), edit, assign (C3)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import uuid
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,23 +25,41 @@ from rest_framework.views import APIView
 
 from phongdich.geo.api import UnitBriefSerializer
 from phongdich.geo.models import Unit
-from phongdich.orgs.models import Organisation
+from phongdich.orgs.api import OrganisationRefSerializer
+from phongdich.orgs.models import Organisation, Premises
 from phongdich.people.selectors import person_get_for_write
 
-from .models import Case, CaseStatus, DetectedIn, ReportedBy
+from .growth import Outlook
+from .models import Case, CaseStatus, Cluster, ClusterStatus, DetectedIn, ReportedBy
 from .selectors import (
     CaseFilters,
+    ClusterFilters,
     case_counts,
     case_get,
     case_get_for_write,
     case_history,
     case_list,
+    cases_by_codes,
+    cluster_cases,
+    cluster_get,
+    cluster_get_for_write,
+    cluster_list,
+    cluster_outlook,
     community_status,
     counts_sentence,
     epidemic_curve,
     green_after_days,
+    visible_cases,
 )
-from .services import allowed_transitions, case_register, case_transition
+from .services import (
+    allowed_transitions,
+    case_assign_cluster,
+    case_register,
+    case_set_isolated_on,
+    case_transition,
+    cluster_create,
+    cluster_update,
+)
 
 
 class PersonBriefSerializer(serializers.Serializer):
@@ -63,6 +83,7 @@ class CaseSerializer(serializers.ModelSerializer):
     facility: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
         slug_field="uid", read_only=True
     )
+    cluster: serializers.SlugRelatedField[Cluster] = serializers.SlugRelatedField(slug_field="uid", read_only=True)
 
     class Meta:
         model = Case
@@ -83,6 +104,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "source_note",
             "reported_by",
             "notes",
+            "isolated_on",
+            "cluster",
             "created_at",
             "updated_at",
         ]
@@ -124,6 +147,10 @@ class CaseCreateSerializer(serializers.Serializer):
     source_known = serializers.BooleanField(required=False, default=False)
     source_note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    isolated_on = serializers.DateField(required=False, allow_null=True)
+    cluster = serializers.SlugRelatedField(
+        slug_field="uid", queryset=Cluster.objects.all(), required=False, allow_null=True
+    )
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -345,3 +372,285 @@ class CaseStatsApi(APIView):
             "curve": [{"date": d, "count": n} for d, n in curve],
         }
         return Response(data)
+
+
+# --- Outbreak clusters (C3) ------------------------------------------------------------------
+
+
+class ClusterSerializer(serializers.ModelSerializer):
+    unit = UnitBriefSerializer()
+    place_unit = UnitBriefSerializer(allow_null=True)
+    organisation = OrganisationRefSerializer(allow_null=True)
+    premises: serializers.SlugRelatedField[Premises] = serializers.SlugRelatedField(slug_field="uid", read_only=True)
+    confirmed_count = serializers.IntegerField(read_only=True)
+    last_confirmation = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Cluster
+        fields = [
+            "uid",
+            "name",
+            "organisation",
+            "premises",
+            "place_unit",
+            "unit",
+            "start_date",
+            "status",
+            "closed_on",
+            "note",
+            "confirmed_count",
+            "last_confirmation",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ClusterWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    start_date = serializers.DateField()
+    organisation = serializers.SlugRelatedField(
+        slug_field="uid", queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    premises = serializers.SlugRelatedField(
+        slug_field="uid", queryset=Premises.objects.all(), required=False, allow_null=True
+    )
+    place_unit = serializers.SlugRelatedField(
+        slug_field="uid", queryset=Unit.objects.all(), required=False, allow_null=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ClusterUpdateSerializer(ClusterWriteSerializer):
+    status = serializers.ChoiceField(choices=ClusterStatus.choices, required=False)
+    closed_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ClusterAssignSerializer(serializers.Serializer):
+    cases = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        min_length=1,
+        max_length=1000,
+        help_text=_("uid hoặc mã của các ca bệnh (trong địa bàn)"),
+    )
+    action = serializers.ChoiceField(
+        choices=[("add", _("Gán vào ổ dịch")), ("remove", _("Bỏ khỏi ổ dịch"))], default="add"
+    )
+
+
+class IsolationSerializer(serializers.Serializer):
+    isolated_on = serializers.DateField(allow_null=True)
+
+
+ClusterPageSerializer = inline_serializer(
+    name="ClusterPage",
+    fields={"next": serializers.URLField(allow_null=True), "results": ClusterSerializer(many=True)},
+)
+ProjectionDaySerializer = inline_serializer(
+    name="ClusterProjectionDay",
+    fields={
+        "date": serializers.DateField(),
+        "expected": serializers.FloatField(),
+        "low": serializers.FloatField(),
+        "high": serializers.FloatField(),
+        "cumulative": serializers.FloatField(),
+        "cumulative_low": serializers.FloatField(),
+        "cumulative_high": serializers.FloatField(),
+    },
+    many=True,
+)
+OutlookSerializer = inline_serializer(
+    name="ClusterOutlook",
+    fields={
+        "as_of": serializers.DateField(),
+        "daily": inline_serializer(
+            name="ClusterDay", fields={"date": serializers.DateField(), "count": serializers.IntegerField()}, many=True
+        ),
+        "last7": serializers.IntegerField(),
+        "previous7": serializers.IntegerField(),
+        "week_ratio": serializers.FloatField(allow_null=True),
+        "doubling_days": serializers.FloatField(allow_null=True, help_text=_("null: không xác định")),
+        "doubling_low": serializers.FloatField(allow_null=True),
+        "doubling_high": serializers.FloatField(allow_null=True),
+        "growth_per_day": serializers.FloatField(allow_null=True),
+        "projection_label": serializers.CharField(),
+        "projection_method": serializers.CharField(),
+        "projection": ProjectionDaySerializer,
+        "statements": serializers.ListField(child=serializers.CharField()),
+    },
+)
+ClusterDetailSerializer = inline_serializer(
+    name="ClusterDetail",
+    fields={
+        "cluster": ClusterSerializer(),
+        "cases": CaseSerializer(many=True),
+        "cases_outside_scope": serializers.IntegerField(),
+        "outlook": OutlookSerializer,
+    },
+)
+CLUSTER_LIST_PARAMETERS = [
+    OpenApiParameter("q", str, description=_("Tên ổ dịch chứa")),
+    OpenApiParameter("status", str, enum=ClusterStatus.values, description=_("Trạng thái")),
+    OpenApiParameter("unit", str, description=_("uid hoặc mã GSO của đơn vị: chỉ ổ dịch trong đơn vị này")),
+    OpenApiParameter("after", str, description=_("Con trỏ trang sau (giá trị trong liên kết next)")),
+    OpenApiParameter("limit", int, description=_("Số ổ dịch mỗi trang (tối đa 200)")),
+]
+
+
+def outlook_data(result: Outlook) -> dict[str, Any]:
+    from .views import outlook_text
+
+    text = outlook_text(result)
+    d = result.doubling
+    return {
+        "as_of": result.as_of,
+        "daily": [{"date": day, "count": n} for day, n in result.series],
+        "last7": result.week.last7,
+        "previous7": result.week.previous7,
+        "week_ratio": result.week.ratio,
+        "doubling_days": d.days if d else None,
+        "doubling_low": d.low if d else None,
+        "doubling_high": d.high if d else None,
+        "growth_per_day": result.fit.slope if result.fit else None,
+        "projection_label": str(_("Dự báo, không phải số liệu")),
+        "projection_method": text["method"],
+        "projection": [
+            {
+                "date": day,
+                "expected": p.expected,
+                "low": p.low,
+                "high": p.high,
+                "cumulative": p.cumulative,
+                "cumulative_low": p.cumulative_low,
+                "cumulative_high": p.cumulative_high,
+            }
+            for day, p in result.projection
+        ],
+        "statements": [t for t in (text["week"], text["doubling"], text["projection"]) if t],
+    }
+
+
+def _cluster_detail(user: Any, cluster: Cluster, as_of: Any = None) -> dict[str, Any]:
+    cases = cluster_cases(user=user, cluster=cluster)
+    return {
+        "cluster": ClusterSerializer(cluster).data,
+        "cases": CaseSerializer(cases.items, many=True).data,
+        "cases_outside_scope": cases.hidden,
+        "outlook": outlook_data(cluster_outlook(cluster=cluster, as_of=as_of)),
+    }
+
+
+class ClusterListCreateApi(APIView):
+    @extend_schema(
+        operation_id="clusters_list",
+        parameters=CLUSTER_LIST_PARAMETERS,
+        responses=ClusterPageSerializer,
+        summary=_("Danh sách ổ dịch trong địa bàn (phân trang theo con trỏ)"),
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            limit = int(request.query_params.get("limit", "50"))
+        except ValueError:
+            raise serializers.ValidationError({"limit": [_("Phải là số nguyên.")]}) from None
+        filters = ClusterFilters(
+            status=_choice(request, "status", ClusterStatus.values),
+            unit=_unit(request),
+            q=request.query_params.get("q", "")[:120],
+        )
+        page = cluster_list(user=request.user, filters=filters, after=request.query_params.get("after"), limit=limit)
+        next_url = None
+        if page.next_after:
+            params = request.query_params.copy()
+            params["after"] = page.next_after
+            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        return Response({"next": next_url, "results": ClusterSerializer(page.items, many=True).data})
+
+    @extend_schema(
+        operation_id="clusters_create",
+        request=ClusterWriteSerializer,
+        responses={201: ClusterDetailSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        summary=_("Tạo ổ dịch"),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ClusterWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cluster = cluster_create(actor=request.user, **serializer.validated_data)
+        cluster = cluster_get_for_write(user=request.user, uid=cluster.uid)
+        return Response(_cluster_detail(request.user, cluster), status=status.HTTP_201_CREATED)
+
+
+class ClusterDetailApi(APIView):
+    @extend_schema(
+        operation_id="clusters_retrieve",
+        parameters=[OpenApiParameter("as_of", str, description=_("Tính đến ngày (YYYY-MM-DD)"))],
+        responses=ClusterDetailSerializer,
+        summary=_("Xem ổ dịch: ca bệnh, số ca theo ngày, tăng trưởng, thời gian nhân đôi, dự báo (ghi nhật ký)"),
+    )
+    def get(self, request: Request, uid: uuid.UUID) -> Response:
+        as_of = _date(request, "as_of")
+        if as_of is not None and as_of > timezone.localdate():
+            raise serializers.ValidationError({"as_of": [_("Ngày không được ở tương lai.")]})
+        cluster = cluster_get(user=request.user, uid=uid)
+        return Response(_cluster_detail(request.user, cluster, as_of))
+
+    @extend_schema(
+        operation_id="clusters_update",
+        request=ClusterUpdateSerializer,
+        responses={200: ClusterDetailSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        summary=_("Sửa ổ dịch (kể cả kết thúc ổ dịch)"),
+    )
+    def put(self, request: Request, uid: uuid.UUID) -> Response:
+        cluster = cluster_get_for_write(user=request.user, uid=uid)
+        serializer = ClusterUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cluster_update(actor=request.user, cluster=cluster, **serializer.validated_data)
+        return Response(_cluster_detail(request.user, cluster_get_for_write(user=request.user, uid=uid)))
+
+
+class ClusterAssignApi(APIView):
+    @extend_schema(
+        operation_id="clusters_assign",
+        request=ClusterAssignSerializer,
+        responses={200: ClusterDetailSerializer, 400: OpenApiResponse(description=_("Ca bệnh không hợp lệ"))},
+        summary=_("Gán ca bệnh vào ổ dịch hoặc bỏ ra (tất cả hoặc không ca nào)"),
+    )
+    def post(self, request: Request, uid: uuid.UUID) -> Response:
+        cluster = cluster_get_for_write(user=request.user, uid=uid)
+        serializer = ClusterAssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        refs = serializer.validated_data["cases"]
+        uids, codes = [], []
+        for ref in refs:
+            try:
+                uids.append(uuid.UUID(ref))
+            except ValueError:
+                codes.append(ref.strip().upper())
+        found = {str(c.uid): c for c in visible_cases(request.user).filter(uid__in=uids)}
+        found.update(cases_by_codes(user=request.user, codes=codes))
+        missing = [r for r in refs if r not in found and r.strip().upper() not in found]
+        if missing:
+            raise serializers.ValidationError(
+                {"cases": [_("Không tìm thấy ca bệnh trong địa bàn: %s") % ", ".join(missing[:20])]}
+            )
+        remove = serializer.validated_data["action"] == "remove"
+        with transaction.atomic():
+            for case in {c.pk: c for c in found.values()}.values():
+                if remove and case.cluster_id != cluster.pk:
+                    continue
+                case_assign_cluster(actor=request.user, case=case, cluster=None if remove else cluster)
+        return Response(_cluster_detail(request.user, cluster_get_for_write(user=request.user, uid=uid)))
+
+
+class CaseIsolationApi(APIView):
+    @extend_schema(
+        operation_id="cases_isolation",
+        request=IsolationSerializer,
+        responses={200: CaseDetailSerializer, 400: OpenApiResponse(description=_("Ngày cách ly không hợp lệ"))},
+        summary=_("Ghi ngày cách ly của ca bệnh (ngày kết thúc cửa sổ F1)"),
+    )
+    def post(self, request: Request, uid: uuid.UUID) -> Response:
+        case = case_get_for_write(user=request.user, uid=uid)
+        serializer = IsolationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = case_set_isolated_on(actor=request.user, case=case, **serializer.validated_data)
+        return Response(CaseDetailSerializer(case).data)

@@ -1,4 +1,4 @@
-"""Exports of a case list to CSV or Excel — scoped like the list and always audited (C1, D4)."""
+"""Exports of a case list, and of a cluster list, to CSV or Excel — scoped like the list and always audited (C1, D4)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from phongdich.core.audit import audit
 from phongdich.core.errors import ValidationFailed
 from phongdich.core.models import AuditAction
+from phongdich.core.tabular import write_table
 from phongdich.people.exports import CONTENT_TYPES
 
-from .models import Case
-from .selectors import CaseFilters, case_queryset
+from .models import Case, Cluster
+from .selectors import CaseFilters, ClusterFilters, case_queryset, cluster_queryset
 
 EXPORT_MAX_ROWS = 100_000
 FORMATS = ("csv", "xlsx")
@@ -108,4 +109,46 @@ def cases_export(*, user: Any, fmt: str, filters: CaseFilters | None = None) -> 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return ExportFile(
         content=content, filename=f"ca-benh-{stamp}.{fmt}", content_type=CONTENT_TYPES[fmt], rows=len(cases)
+    )
+
+
+def _cluster_columns() -> list[tuple[str, Any]]:
+    return [
+        (_("Tên ổ dịch"), lambda c: c.name),
+        (_("Nơi xảy ra"), lambda c: str(c.place)),
+        (_("Mã đơn vị"), lambda c: c.unit.code),
+        (_("Địa bàn"), lambda c: c.unit.name),
+        (_("Ngày bắt đầu"), lambda c: _day(c.start_date)),
+        (_("Trạng thái"), lambda c: c.get_status_display()),
+        (_("Ngày kết thúc"), lambda c: _day(c.closed_on)),
+        (_("Số ca xác định"), lambda c: c.confirmed_count),
+        (_("Ngày xác định ca gần nhất"), lambda c: _day(c.last_confirmation)),
+        (_("Ghi chú"), lambda c: c.note),
+    ]
+
+
+def clusters_export(*, user: Any, fmt: str, filters: ClusterFilters | None = None) -> ExportFile:
+    """The cluster list the user is looking at, as a file; one EXPORT audit line with the row count."""
+    if fmt not in FORMATS:
+        raise ValidationFailed(_("Định dạng xuất không hỗ trợ."), field="format")
+    clusters = list(cluster_queryset(user=user, filters=filters).order_by("-pk")[: EXPORT_MAX_ROWS + 1])
+    if len(clusters) > EXPORT_MAX_ROWS:
+        raise ValidationFailed(_("Danh sách quá lớn để xuất một lần. Vui lòng lọc thêm."))
+    columns = _cluster_columns()
+    content = write_table(
+        [title for title, _g in columns],
+        ([_safe(get(c)) for _t, get in columns] for c in clusters),
+        fmt=fmt,
+    )
+    f = filters or ClusterFilters()
+    audit(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type=Cluster._meta.label_lower,
+        summary=_("Xuất %(count)s ổ dịch (%(fmt)s)") % {"count": len(clusters), "fmt": fmt.upper()},
+        detail={"format": fmt, "rows": len(clusters), "status": f.status, "unit": f.unit.code if f.unit else ""},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return ExportFile(
+        content=content, filename=f"o-dich-{stamp}.{fmt}", content_type=CONTENT_TYPES[fmt], rows=len(clusters)
     )

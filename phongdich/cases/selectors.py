@@ -24,7 +24,8 @@ from phongdich.core.models import AuditAction
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.scope import scope_for
 
-from .models import CONFIRMED_STATUSES, Case, CaseStatus, CaseStatusChange, DetectedIn
+from .growth import WINDOW_DAYS, Outlook, outlook
+from .models import CONFIRMED_STATUSES, Case, CaseStatus, CaseStatusChange, Cluster, ClusterStatus, DetectedIn
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -114,7 +115,7 @@ def _get(user: Any, uid: str | uuid.UUID) -> Case:
         raise Http404 from exc
     case = (
         visible_cases(user)
-        .select_related("person", "person__residence_unit", "residence_unit", "facility")
+        .select_related("person", "person__residence_unit", "residence_unit", "facility", "cluster")
         .filter(uid=key)
         .first()
     )
@@ -332,3 +333,146 @@ def epidemic_curve(
     return [
         (first + timedelta(days=i), per_day.get(first + timedelta(days=i), 0)) for i in range((last - first).days + 1)
     ]
+
+
+# --- Outbreak clusters (C3) ------------------------------------------------------------------
+
+
+def visible_clusters(user: Any) -> QuerySet[Cluster]:
+    """Clusters whose unit is in the user's scope, or at an organisation the user heads."""
+    qs: QuerySet[Cluster] = scope_for(user).filter(Cluster.objects.all(), unit_field="unit", org_field="organisation")
+    return qs
+
+
+@dataclass(frozen=True)
+class ClusterFilters:
+    status: str = ""
+    unit: Unit | None = None
+    q: str = ""
+
+
+def cluster_queryset(*, user: Any, filters: ClusterFilters | None = None) -> QuerySet[Cluster]:
+    f = filters or ClusterFilters()
+    qs = visible_clusters(user)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.unit is not None:
+        qs = qs.filter(unit__in=Unit.objects.subtree(f.unit).values("pk"))
+    if f.q.strip():
+        qs = qs.filter(name__icontains=f.q.strip()[:120])
+    return qs.select_related("unit", "organisation", "premises", "place_unit").annotate(
+        confirmed_count=Count("cases", filter=Q(cases__status__in=CONFIRMED_STATUSES)),
+        last_confirmation=Max("cases__confirmation_date", filter=Q(cases__status__in=CONFIRMED_STATUSES)),
+    )
+
+
+@dataclass(frozen=True)
+class ClusterPage:
+    items: list[Cluster]
+    next_after: str | None
+
+
+def cluster_list(
+    *, user: Any, filters: ClusterFilters | None = None, after: str | None = None, limit: int = PAGE_SIZE
+) -> ClusterPage:
+    """One keyset page of clusters, newest first; the counts are per row of the page, not of the table."""
+    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    qs = cluster_queryset(user=user, filters=filters)
+    if after:
+        try:
+            pk = Cluster.objects.filter(uid=uuid.UUID(str(after))).values_list("pk", flat=True).first()
+        except ValueError:
+            pk = None
+        if pk is not None:
+            qs = qs.filter(pk__lt=pk)
+    rows = list(qs.order_by("-pk")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return ClusterPage(items=rows, next_after=str(rows[-1].uid) if more and rows else None)
+
+
+def _cluster(user: Any, uid: str | uuid.UUID) -> Cluster:
+    try:
+        key = uid if isinstance(uid, uuid.UUID) else uuid.UUID(str(uid))
+    except ValueError as exc:
+        raise Http404 from exc
+    cluster = cluster_queryset(user=user).filter(uid=key).first()
+    if cluster is None:
+        raise Http404
+    return cluster
+
+
+def cluster_get(*, user: Any, uid: str | uuid.UUID) -> Cluster:
+    """One cluster in scope, or 404; an audited read (its page lists the people who are its cases)."""
+    cluster = _cluster(user, uid)
+    audit(actor=user, action=AuditAction.READ, obj=cluster, summary=cluster.name)
+    return cluster
+
+
+def cluster_get_for_write(*, user: Any, uid: str | uuid.UUID) -> Cluster:
+    """One cluster in scope for an edit, or 404 (the write itself is audited)."""
+    return _cluster(user, uid)
+
+
+def active_clusters(*, user: Any) -> QuerySet[Cluster]:
+    """Active clusters in scope, for the picker on a case's page."""
+    return visible_clusters(user).filter(status=ClusterStatus.ACTIVE).select_related("unit").order_by("-start_date")
+
+
+@dataclass(frozen=True)
+class ClusterCases:
+    items: list[Case]
+    hidden: int  # the cluster's cases counted elsewhere, outside the user's scope (counted, not shown)
+
+
+def cluster_cases(*, user: Any, cluster: Cluster) -> ClusterCases:
+    """The cluster's cases the user may see, in order of confirmation; the others are only counted."""
+    visible = list(
+        visible_cases(user)
+        .filter(cluster=cluster)
+        .select_related("person", "residence_unit")
+        .order_by(Coalesce("confirmation_date", "sampling_date", "onset_date").asc(nulls_last=True), "pk")
+    )
+    total = Case.objects.filter(cluster=cluster).count()
+    return ClusterCases(items=visible, hidden=total - len(visible))
+
+
+def cluster_daily_counts(*, cluster: Cluster) -> dict[date, int]:
+    """The cluster's confirmed cases per day of confirmation (all of them: a count names nobody).
+
+    Growth is read from confirmation days: they are known for every confirmed case at once, while
+    onsets of the latest cases are not known yet and would make the last days look falling."""
+    rows = (
+        Case.objects.filter(cluster=cluster, status__in=CONFIRMED_STATUSES, confirmation_date__isnull=False)
+        .order_by()
+        .values("confirmation_date")
+        .annotate(n=Count("id"))
+        .values_list("confirmation_date", "n")
+    )
+    return {day: n for day, n in rows if day is not None}
+
+
+def cluster_default_as_of(*, cluster: Cluster, daily: dict[date, int], today: date | None = None) -> date:
+    """The day growth is computed as of: today for an active cluster (the day it closed for a closed
+    one), unless its last case is older than the fitting window — then the day of its last case."""
+    today = today or timezone.localdate()
+    as_of = min(today, cluster.closed_on) if cluster.closed_on else today
+    last = max((d for d, n in daily.items() if n > 0 and d <= as_of), default=None)
+    if last is not None and (as_of - last).days >= WINDOW_DAYS:
+        return last
+    return as_of
+
+
+def cluster_outlook(*, cluster: Cluster, as_of: date | None = None) -> Outlook:
+    """Daily counts, week-on-week growth, doubling time and the 7-day projection of the cluster."""
+    daily = cluster_daily_counts(cluster=cluster)
+    return outlook(daily, as_of or cluster_default_as_of(cluster=cluster, daily=daily))
+
+
+def cases_by_codes(*, user: Any, codes: list[str], cluster: Cluster | None = None) -> dict[str, Case]:
+    """The user's cases with these codes (upper-cased), optionally only those in ``cluster``."""
+    wanted = [c.strip().upper() for c in codes if c.strip()][:1000]
+    qs = visible_cases(user).filter(case_code__in=wanted)
+    if cluster is not None:
+        qs = qs.filter(cluster=cluster)
+    return {c.case_code: c for c in qs}
