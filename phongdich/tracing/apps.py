@@ -13,10 +13,14 @@ class TracingConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from phongdich.cases.models import Case
+        from phongdich.people.panels import register_panel
         from phongdich.quarantine.models import Episode
+
+        from .panels import tracing_panel
 
         post_save.connect(_person_changed, sender=Case, dispatch_uid="tracing_case_saved")
         post_save.connect(_person_changed, sender=Episode, dispatch_uid="tracing_episode_saved")
+        register_panel("tracing", tracing_panel, order=40)
 
 
 def _person_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:

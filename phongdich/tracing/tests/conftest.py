@@ -17,6 +17,8 @@ from phongdich.cases.models import Case, CaseStatus, DetectedIn
 from phongdich.cases.services import case_register
 from phongdich.people.models import Person
 from phongdich.people.services import person_create
+from phongdich.tracing.models import ExposureType
+from phongdich.tracing.services import contact_record
 
 _numbers = count(1)
 
@@ -62,3 +64,34 @@ def run_commits(django_capture_on_commit_callbacks: Any) -> Callable[[Callable[[
             return fn()
 
     return run
+
+
+@pytest.fixture
+def chain(tree: Any, run_commits: Callable[..., Any]) -> dict[str, Any]:
+    """X (case, onset 10/11/2021) → A (08/11, F1) → B (09/11, F2); X → C (01/11, outside the window)."""
+    x = make_person(tree.quan_trieu, "Nguyễn Văn Xê")
+    a = make_person(tree.quan_trieu, "Trần Thị An")
+    b = make_person(tree.quan_trieu, "Lê Văn Bình")
+    c = make_person(tree.quang_vinh, "Đỗ Văn Cường")
+    case = run_commits(lambda: confirm(x, onset=date(2021, 11, 10), day=date(2021, 11, 12)))
+    run_commits(
+        lambda: contact_record(
+            actor=None, source=x, contact=a, exposure_type=ExposureType.HOUSEHOLD, first_exposure=date(2021, 11, 8)
+        )
+    )
+    run_commits(
+        lambda: contact_record(
+            actor=None, source=a, contact=b, exposure_type=ExposureType.MEAL, first_exposure=date(2021, 11, 9)
+        )
+    )
+    run_commits(
+        lambda: contact_record(
+            actor=None,
+            source=x,
+            contact=c,
+            exposure_type=ExposureType.WORKPLACE,
+            first_exposure=date(2021, 10, 30),
+            last_exposure=date(2021, 11, 1),
+        )
+    )
+    return {"x": x, "a": a, "b": b, "c": c, "case": case}

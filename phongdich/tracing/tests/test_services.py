@@ -26,37 +26,6 @@ def level(person: Any) -> int | None:
     return ContactLevel.objects.get(person=person).level
 
 
-@pytest.fixture
-def chain(tree: Any, run_commits: Callable[..., Any]) -> dict[str, Any]:
-    """X (case, onset 10/11/2021) → A (08/11, F1) → B (09/11, F2); X → C (01/11, outside the window)."""
-    x = make_person(tree.quan_trieu, "Nguyễn Văn Xê")
-    a = make_person(tree.quan_trieu, "Trần Thị An")
-    b = make_person(tree.quan_trieu, "Lê Văn Bình")
-    c = make_person(tree.quang_vinh, "Đỗ Văn Cường")
-    case = run_commits(lambda: confirm(x, onset=date(2021, 11, 10), day=date(2021, 11, 12)))
-    run_commits(
-        lambda: contact_record(
-            actor=None, source=x, contact=a, exposure_type=HOUSEHOLD, first_exposure=date(2021, 11, 8)
-        )
-    )
-    run_commits(
-        lambda: contact_record(
-            actor=None, source=a, contact=b, exposure_type=ExposureType.MEAL, first_exposure=date(2021, 11, 9)
-        )
-    )
-    run_commits(
-        lambda: contact_record(
-            actor=None,
-            source=x,
-            contact=c,
-            exposure_type=ExposureType.WORKPLACE,
-            first_exposure=date(2021, 10, 30),
-            last_exposure=date(2021, 11, 1),
-        )
-    )
-    return {"x": x, "a": a, "b": b, "c": c, "case": case}
-
-
 def test_f1_f2_derived_from_contacts_C4(chain: dict[str, Any]) -> None:
     x, a, b, c = chain["x"], chain["a"], chain["b"], chain["c"]
     assert level(x) == 0
