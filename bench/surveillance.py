@@ -64,6 +64,9 @@ DISTRICT = "172"  # Thị xã Phổ Yên: the cluster's district, the district o
 ADMIN_USERNAME = "bench_tinh"
 DISTRICT_USERNAME = "bench_huyen"
 CHROMIUM = "/usr/bin/chromium"
+# The chain page has drawn its graph when its SVG holds a node.
+CHAIN_READY = "#chain-graph circle"
+GRAPH_PAGE = 500  # people per page of the chain graph, as chain.js asks
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -769,28 +772,89 @@ class Target:
     name: str
     urls: list[str]
     ready_selector: str | None = None
+    browser: bool = True  # a page (timed in Chromium too), not a JSON endpoint
 
 
-def targets_for(*, user: Any, rng: random.Random, repeat: int) -> list[Target]:
-    """The pages a user opens, each with ``repeat`` URLs (different cases, following pages …)."""
+def url_for(name: str, notes: list[str], **kwargs: Any) -> str | None:
+    """The URL named ``name``, or ``None`` (and a note) when the code has no such page yet."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        note = f"not measured: no URL named {name!r} in this code"
+        if note not in notes:
+            notes.append(note)
+        return None
+
+
+def targets_for(*, user: Any, rng: random.Random, repeat: int, notes: list[str]) -> list[Target]:
+    """The pages a user opens, each with ``repeat`` URLs (different cases, following pages …).
+
+    A next page is asked for with the last row of the page before (``?after=<uid>``): the cursors
+    are rows drawn at random from the user's list, so that the pages lie anywhere in it.
+    """
     from urllib.parse import urlencode
-
-    from django.urls import reverse
 
     from phongdich.cases.selectors import visible_cases
 
-    list_url = reverse("cases:list")
-    # A next page is asked for with the last case of the page before (``?after=<uid>``): the
-    # cursors are cases drawn at random from the user's list, so the pages lie anywhere in it.
+    targets: list[Target] = []
+    list_url = url_for("cases:list", notes)
     uids = [str(uid) for uid in visible_cases(user).order_by("pk").values_list("uid", flat=True)]
-    cursors = rng.sample(uids, min(repeat, len(uids)))
-    case_uids = rng.sample(uids, min(repeat, len(uids)))
-    targets = [
-        Target("cases_list", [list_url] * repeat),
-        Target("cases_list_next", [f"{list_url}?{urlencode({'after': c})}" for c in cursors]),
-        Target("case_detail", [reverse("cases:detail", kwargs={"uid": uid}) for uid in case_uids]),
-    ]
+    if list_url:
+        cursors = rng.sample(uids, min(repeat, len(uids)))
+        targets.append(Target("cases_list", [list_url] * repeat))
+        targets.append(Target("cases_list_next", [f"{list_url}?{urlencode({'after': c})}" for c in cursors]))
+    case_urls = [url_for("cases:detail", notes, uid=uid) for uid in rng.sample(uids, min(repeat, len(uids)))]
+    targets.append(Target("case_detail", [u for u in case_urls if u]))
+    if has_app_model("tracing", "Contact"):
+        targets.extend(tracing_targets(user=user, rng=rng, repeat=repeat, notes=notes))
     return [t for t in targets if t.urls]
+
+
+def tracing_targets(*, user: Any, rng: random.Random, repeat: int, notes: list[str]) -> list[Target]:
+    """The contacts list (first and next pages) and the cluster's chain: its page and its graph's JSON."""
+    from urllib.parse import urlencode
+
+    from phongdich.cases.models import Case
+    from phongdich.tracing.models import ChainNode, ChainSnapshot
+    from phongdich.tracing.selectors import visible_contacts
+
+    targets: list[Target] = []
+    contacts_url = url_for("tracing:contacts", notes)
+    if contacts_url:
+        ids = list(visible_contacts(user).order_by("pk").values_list("uid", flat=True)[:200_000])
+        cursors = [str(uid) for uid in rng.sample(ids, min(repeat, len(ids)))]
+        targets.append(Target("contacts_list", [contacts_url] * repeat))
+        targets.append(Target("contacts_list_next", [f"{contacts_url}?{urlencode({'after': c})}" for c in cursors]))
+    # The cluster's chain: the chain its cases are in (the largest there is).
+    cluster_id = Case.objects.filter(cluster__isnull=False).values_list("cluster_id", flat=True).first()
+    chain_pk = ChainNode.objects.filter(cluster_id=cluster_id).values_list("chain_id", flat=True).first()
+    chain = ChainSnapshot.objects.filter(pk=chain_pk).first()
+    if chain is None:
+        notes.append("not measured: the cluster has no chain")
+        return targets
+    page_url = url_for("tracing:chain", notes, uid=chain.uid)
+    if page_url:
+        targets.append(Target("chain_page", [page_url] * repeat, ready_selector=CHAIN_READY))
+    graph_url = url_for("api:tracing-chain-graph", notes, uid=chain.uid)
+    if graph_url:
+        # What the chain page asks for first (chain.js): generations 0–2, leaves from generation 2
+        # folded, 500 people; then the same from a node drawn at random (a later page); then a
+        # page of every generation with nothing folded.
+        shown = {"generations": 2, "hide_leaves": 1, "limit": GRAPH_PAGE}
+        layout = list(ChainNode.objects.filter(chain=chain, generation__lte=2).values_list("generation", "position"))
+        after = [f"{g}-{p}" for g, p in rng.sample(layout, min(repeat, len(layout)))]
+        targets += [
+            Target("chain_graph_json", [f"{graph_url}?{urlencode(shown)}"] * repeat, browser=False),
+            Target(
+                "chain_graph_json_next",
+                [f"{graph_url}?{urlencode({**shown, 'after': a})}" for a in after],
+                browser=False,
+            ),
+            Target("chain_graph_json_all", [f"{graph_url}?{urlencode({'limit': GRAPH_PAGE})}"] * repeat, browser=False),
+        ]
+    return targets
 
 
 def measure(*, args: argparse.Namespace, scale: Scale, env: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
@@ -812,7 +876,7 @@ def measure(*, args: argparse.Namespace, scale: Scale, env: dict[str, str]) -> t
         client = Client()
         client.force_login(user)
         sessions[role] = client.cookies["sessionid"].value
-        plans[role] = targets_for(user=user, rng=rng, repeat=args.repeat)
+        plans[role] = targets_for(user=user, rng=rng, repeat=args.repeat, notes=notes)
         for target in plans[role]:
             client.get(target.urls[0])  # warm the templates and the caches, untimed
             http = Samples()
@@ -846,7 +910,7 @@ def measure_browser(
                 context.add_cookies([{"name": "sessionid", "value": sessions[role], "url": base}])
                 page = context.new_page()
                 page.set_default_timeout(120_000)
-                for target in targets:
+                for target in (t for t in targets if t.browser):
                     page.goto(base + target.urls[0])  # warm the server and the browser's cache
                     loads = Samples()
                     for url in target.urls[: args.browser_repeat]:

@@ -14,7 +14,8 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
 ROLES = ("province_admin", "district_officer")
-PAGES = ("cases_list", "cases_list_next", "case_detail")
+PAGES = ("cases_list", "cases_list_next", "case_detail", "contacts_list", "contacts_list_next", "chain_page")
+ENDPOINTS = ("chain_graph_json", "chain_graph_json_next", "chain_graph_json_all")
 
 
 def test_surveillance_bench_smoke_runs_and_reports_ratios_for_every_page_C4(tmp_path: Path) -> None:
@@ -50,10 +51,17 @@ def test_surveillance_bench_smoke_runs_and_reports_ratios_for_every_page_C4(tmp_
     for run_ in result["runs"].values():
         assert all(stage["reused"] is False for stage in run_["build"].values())
     assert result["runs"]["full"]["counts"]["people"] == 2000
-    assert result["runs"]["full"]["counts"]["cases"] == 50
+    counts = result["runs"]["full"]["counts"]
+    assert counts["cases"] == 50
+    assert counts["clusters"] == 1
+    assert counts["contacts"] == 300
+    # The levels and chains were derived from the contacts, as in production.
+    assert counts["chains"] >= 1
+    assert counts["contact_levels"] > 0
     ops = result["operations"]
     kinds = ("server", "browser") if browser else ("server",)
     expected = {f"{kind}/{role}/{page}" for kind in kinds for role in ROLES for page in PAGES}
+    expected |= {f"server/{role}/{endpoint}" for role in ROLES for endpoint in ENDPOINTS}
     assert expected <= set(ops)
     # Every operation measured at both scales has its ratio, and the table prints it.
     for name, op in ops.items():
