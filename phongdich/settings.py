@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "phongdich.quarantine",
     "phongdich.movements",
     "phongdich.tracing",
+    "phongdich.checkins",
+    "phongdich.healthpass",
 ]
 
 MIDDLEWARE = [

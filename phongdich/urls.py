@@ -5,10 +5,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from phongdich.cases import urls as cases_urls
+from phongdich.checkins import urls as checkins_urls
 from phongdich.core import urls as core_urls
 from phongdich.dashboard import urls as dashboard_urls
 from phongdich.declarations import urls as declarations_urls
 from phongdich.geo import urls as geo_urls
+from phongdich.healthpass import urls as healthpass_urls
 from phongdich.movements import urls as movements_urls
 from phongdich.orgs import urls as orgs_urls
 from phongdich.people import urls as people_urls
@@ -27,6 +29,8 @@ api_v1 = [
     *quarantine_urls.api_urlpatterns,
     *movements_urls.api_urlpatterns,
     *tracing_urls.api_urlpatterns,
+    *checkins_urls.api_urlpatterns,
+    *healthpass_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -52,6 +56,10 @@ urlpatterns = [
     path("quarantine/", include((quarantine_urls.urlpatterns, "quarantine"), namespace="quarantine")),
     path("movements/", include((movements_urls.urlpatterns, "movements"), namespace="movements")),
     path("tracing/", include((tracing_urls.urlpatterns, "tracing"), namespace="tracing")),
+    path("checkins/", include((checkins_urls.urlpatterns, "checkins"), namespace="checkins")),
+    path("", include((checkins_urls.public_urlpatterns, "checkin"), namespace="checkin")),
+    path("healthpass/", include((healthpass_urls.urlpatterns, "healthpass"), namespace="healthpass")),
+    path("", include((healthpass_urls.public_urlpatterns, "pass"), namespace="pass")),
 ]
 
 handler400 = "phongdich.core.views.bad_request"
