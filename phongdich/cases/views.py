@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,7 +37,7 @@ from .forms import (
     TransitionForm,
     default_period,
 )
-from .growth import Outlook
+from .growth import WINDOW_DAYS, Outlook
 from .models import CaseStatus
 from .selectors import (
     case_counts,
@@ -287,10 +288,10 @@ def outlook_text(result: Outlook) -> dict[str, str]:
         }
     if result.doubling is not None:
         d = result.doubling
-        high = f"{d.high:.1f}".replace(".", ",") if d.high is not None else "∞"
+        high = number_format(d.high, 1) if d.high is not None else "∞"
         doubling_text = _("Thời gian nhân đôi: khoảng %(days)s ngày (khoảng tin cậy 95%%: %(low)s–%(high)s ngày).") % {
-            "days": f"{d.days:.1f}".replace(".", ","),
-            "low": f"{d.low:.1f}".replace(".", ","),
+            "days": number_format(d.days, 1),
+            "low": number_format(d.low, 1),
             "high": high,
         }
     elif result.fit is None:
@@ -312,10 +313,10 @@ def outlook_text(result: Outlook) -> dict[str, str]:
         }
     method = _(
         "Cách tính: đường xu hướng hàm mũ (hồi quy Poisson log-tuyến tính) theo số ca xác định mỗi ngày "
-        "trong tối đa 14 ngày gần nhất, tính cả ngày không có ca. Khoảng 95%% gồm sai số của đường xu hướng "
-        "và dao động ngẫu nhiên của số ca theo ngày. Đây là phép kéo dài xu hướng, không tính đến tác động "
-        "của các biện pháp cách ly, phong tỏa mới."
-    )
+        "trong tối đa %(window)s ngày gần nhất, tính cả ngày không có ca. Khoảng %(level)s gồm sai số của "
+        "đường xu hướng và dao động ngẫu nhiên của số ca theo ngày. Đây là phép kéo dài xu hướng, không tính "
+        "đến tác động của các biện pháp cách ly, phong tỏa mới."
+    ) % {"window": WINDOW_DAYS, "level": "95%"}
     return {"week": week_text, "doubling": doubling_text, "projection": projection_text, "method": method}
 
 

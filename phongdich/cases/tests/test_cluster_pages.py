@@ -119,6 +119,8 @@ def test_detail_states_growth_doubling_and_labelled_projection_C3(client: Client
     assert 2.4 < doubling.days < 3.6
     assert "Dự báo, không phải số liệu" in page
     assert "hồi quy Poisson" in page
+    assert "Khoảng 95% gồm sai số" in page
+    assert "%%" not in page
     assert "<svg" in page
     assert "<polygon" in page  # the band
     assert AuditLog.objects.filter(action=AuditAction.READ, object_uid=str(factory.uid), actor=cast.alice).exists()
