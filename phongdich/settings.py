@@ -269,3 +269,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- QR check-in (checkins app) -------------------------------------------------------
+# Check-ins older than this many days are purged every night (Celery beat, purge_checkins).
+CHECKIN_RETENTION_DAYS = int(os.environ.get("CHECKIN_RETENTION_DAYS", "30"))
+# A check-in's time may lie this far in the past (an offline phone's queue), not further.
+CHECKIN_MAX_AGE_HOURS = int(os.environ.get("CHECKIN_MAX_AGE_HOURS", "72"))
+# Presence assumed after a check-in, by premises kind (minutes), for exposure matching; 60
+# minutes for every kind until the health service sets its own figures.
+CHECKIN_DWELL_DEFAULT_MINUTES = int(os.environ.get("CHECKIN_DWELL_DEFAULT_MINUTES", "60"))
+CHECKIN_DWELL_MINUTES: dict[str, int] = dict.fromkeys(
+    ("office", "gate", "meeting_room", "workshop", "canteen", "reception", "other"), CHECKIN_DWELL_DEFAULT_MINUTES
+)
+# Requests per address per minute on the check-in endpoints (many phones share one address
+# behind a factory's NAT; a flood from one address is cut off after this).
+CHECKIN_RATE_PER_MINUTE = int(os.environ.get("CHECKIN_RATE_PER_MINUTE", "600"))
+CHECKIN_BATCH_MAX = 1000
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "checkins-purge": {
+        "task": "phongdich.checkins.tasks.purge_checkins",
+        "schedule": __import__("celery.schedules").schedules.crontab(hour=2, minute=30),
+    },
+}
