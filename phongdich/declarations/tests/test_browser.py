@@ -59,6 +59,7 @@ def test_a_ten_megabyte_declaration_from_the_browser_gets_the_clear_message_M2(
     tree: Any, live_server: Any, browser_page: Any
 ) -> None:
     page = browser_page
+    page.set_default_timeout(60_000)  # ten megabytes on a busy two-core machine
     page.goto(f"{live_server.url}/khai-bao/")
     page.fill("#id_full_name", "Hoàng Văn Lớn")
     page.fill("#id_id_number", cccd_make(province_code="19", sex="M", birth_year=1988, serial="654322"))
