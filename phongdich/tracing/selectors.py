@@ -241,17 +241,15 @@ def cluster_names(cluster_ids: list[int]) -> dict[int, str]:
 
 
 def cluster_choices(user: Any, limit: int = 200) -> list[tuple[str, str]]:
-    """Clusters the user can filter chains by, newest first (uid, name); none without ``cases.Cluster``."""
+    """Clusters in the user's scope to filter chains by, newest first (uid, name)."""
     from django.apps import apps
 
     try:
         model = apps.get_model("cases", "Cluster")
     except LookupError:
         return []
-    names = {f.name for f in model._meta.get_fields()}
-    if "name" not in names:
-        return []
-    return [(str(u), str(n)) for u, n in model.objects.order_by("-pk").values_list("uid", "name")[:limit]]
+    qs = scope_for(user).filter(model.objects.all(), unit_field="unit", org_field=None)
+    return [(str(u), str(n)) for u, n in qs.order_by("-pk").values_list("uid", "name")[:limit]]
 
 
 def cluster_id_for(uid: Any) -> int | None:

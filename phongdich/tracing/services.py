@@ -472,25 +472,34 @@ def _layout(
     return [(p, g, pos, parent) for p, (g, pos, parent) in placed.items()]
 
 
-def _build_chain(
+@dataclass
+class _LinkStats:
+    count: int = 0
+    first: date | None = None
+    last: date | None = None
+
+    def add(self, first: date, last: date) -> None:
+        self.count += 1
+        self.first = first if self.first is None or first < self.first else self.first
+        self.last = last if self.last is None or last > self.last else self.last
+
+
+def _chain_rows(
     members: Sequence[int],
     graph: Graph,
     levels: dict[int, Derived],
     latest: dict[int, CaseFacts],
     f0: dict[int, CaseFacts],
     units: dict[int, int],
-) -> ChainSnapshot:
-    key = min(members)
+    links: _LinkStats,
+) -> tuple[dict[str, Any], list[ChainNode]]:
+    """The snapshot's fields and its nodes (not yet attached to a snapshot row) for one chain."""
     layout = _layout(members, graph, levels, latest)
     children: dict[int, int] = defaultdict(int)
     for _p, _g, _pos, parent in layout:
         if parent is not None:
             children[parent] += 1
-    member_set = set(members)
-    links = [v for v in graph.links.values() if v[0] in member_set]
-    clusters = sorted({c.cluster_id for c in latest.values() if c.person_id in member_set and c.cluster_id})
-    first_dates = [v[2] for v in links]
-    last_dates = [v[3] for v in links]
+    clusters = sorted({latest[p].cluster_id for p in members if p in latest and latest[p].cluster_id})  # type: ignore[type-var]
     cases = [f0[p] for p in members if p in f0]
     first_case = min(cases, key=lambda c: (c.confirmation or date.max, c.pk)) if cases else None
     roots = [p for p, g, _pos, _parent in layout if g == 0]
@@ -502,32 +511,25 @@ def _build_chain(
     for p in members:
         d = levels[p]
         level_counts[f"F{d.level}" if d.level is not None else d.reason] += 1
-    summary = {"per_generation": per_generation, "levels": dict(level_counts), "clusters": clusters}
-    now = timezone.now()
-    chain, _created = ChainSnapshot.objects.update_or_create(
-        key=key,
-        defaults={
-            "size": len(members),
-            "case_count": len(cases),
-            "contact_count": len(links),
-            "generations": generations,
-            "cluster_ids": clusters,
-            "first_case_code": first_case.code if first_case else "",
-            "first_date": min(first_dates) if first_dates else None,
-            "last_date": max(last_dates) if last_dates else None,
-            "unit_id": units.get(first_case.person_id if first_case else roots[0]),
-            "json": summary,
-            "dirty": False,
-            "computed_at": now,
-        },
-    )
-    ChainNode.objects.filter(chain=chain).delete()
+    fields = {
+        "size": len(members),
+        "case_count": len(cases),
+        "contact_count": links.count,
+        "generations": generations,
+        "cluster_ids": clusters,
+        "first_case_code": first_case.code if first_case else "",
+        "first_date": links.first,
+        "last_date": links.last,
+        "unit_id": units.get(first_case.person_id if first_case else roots[0]),
+        "json": {"per_generation": per_generation, "levels": dict(level_counts), "clusters": clusters},
+        "dirty": False,
+        "computed_at": timezone.now(),
+    }
     nodes = []
     for p, g, pos, parent in layout:
         case = latest.get(p)
         nodes.append(
             ChainNode(
-                chain=chain,
                 person_id=p,
                 generation=g,
                 position=pos,
@@ -541,8 +543,55 @@ def _build_chain(
                 children=children[p],
             )
         )
-    ChainNode.objects.bulk_create(nodes, batch_size=NODE_BATCH)
-    return chain
+    return fields, nodes
+
+
+_CHAIN_FIELDS = [
+    "size",
+    "case_count",
+    "contact_count",
+    "generations",
+    "cluster_ids",
+    "first_case_code",
+    "first_date",
+    "last_date",
+    "unit_id",
+    "json",
+    "dirty",
+    "computed_at",
+]
+
+
+def _write_chains(rows: dict[int, tuple[dict[str, Any], list[ChainNode]]]) -> None:
+    """Store the snapshots (by key) and replace their nodes, in batches."""
+    existing: dict[int, ChainSnapshot] = {}
+    for chunk in _chunks(set(rows)):
+        for snapshot in ChainSnapshot.objects.filter(key__in=chunk):
+            existing[snapshot.key] = snapshot
+    to_update: list[ChainSnapshot] = []
+    to_create: list[ChainSnapshot] = []
+    for key, (fields, _nodes) in rows.items():
+        snapshot = existing.get(key) or ChainSnapshot(key=key)
+        for name, value in fields.items():
+            setattr(snapshot, name, value)
+        snapshot.updated_at = fields["computed_at"]
+        (to_update if snapshot.pk else to_create).append(snapshot)
+    ChainSnapshot.objects.bulk_update(to_update, [*_CHAIN_FIELDS, "updated_at"], batch_size=500)
+    ChainSnapshot.objects.bulk_create(to_create, batch_size=500)
+    ids: dict[int, int] = {}
+    for chunk in _chunks(set(rows)):
+        ids.update(ChainSnapshot.objects.filter(key__in=chunk).values_list("key", "pk"))
+    for chunk in _chunks(set(ids.values())):
+        ChainNode.objects.filter(chain_id__in=chunk).delete()
+    batch: list[ChainNode] = []
+    for key, (_fields, nodes) in rows.items():
+        for node in nodes:
+            node.chain_id = ids[key]
+            batch.append(node)
+        if len(batch) >= NODE_BATCH * 5:
+            ChainNode.objects.bulk_create(batch, batch_size=NODE_BATCH)
+            batch = []
+    ChainNode.objects.bulk_create(batch, batch_size=NODE_BATCH)
 
 
 @dataclass(frozen=True)
@@ -554,46 +603,61 @@ class RefreshResult:
 
 
 def _refresh(person_ids: Iterable[int] | None, *, levels: bool, chains: bool) -> RefreshResult:
+    """Derive levels (and layouts) of the chains of ``person_ids`` (``None``: all) and store what changed.
+
+    Reads are batched over all the chains concerned, so a full rebuild costs a few queries per
+    thousand people rather than several per chain.
+    """
     seeds = None if person_ids is None else {int(p) for p in person_ids}
     graph = load_graph(seeds)
     components = graph.components()
     everyone = set(graph.people) | (seeds or set())
     old_keys: set[int] = set()
-    for chunk in _chunks(everyone):
-        old_keys.update(ContactLevel.objects.filter(person_id__in=chunk).values_list("chain_key", flat=True))
+    if person_ids is None:
+        old_keys.update(ChainSnapshot.objects.values_list("key", flat=True))
+    else:
+        for chunk in _chunks(everyone):
+            old_keys.update(ContactLevel.objects.filter(person_id__in=chunk).values_list("chain_key", flat=True))
     rules = list(F1WindowRule.objects.all())
-    changed = built = 0
-    new_keys: set[int] = set()
+    people = sorted(graph.people)
+    f0, latest = _cases(people)
+    episodes = _episodes(people)
+    units: dict[int, int] = {}
+    if chains:
+        for chunk in _chunks(people):
+            units.update(Person.objects.filter(pk__in=chunk).values_list("pk", "residence_unit_id"))
+    component_of: dict[int, int] = {}
+    for members in components:
+        key = min(members)
+        for p in members:
+            component_of[p] = key
+    stats: dict[int, _LinkStats] = defaultdict(_LinkStats)
+    for source, _contact, first, last in graph.links.values():
+        stats[component_of[source]].add(first, last)
+    derived: dict[int, Derived] = {}
+    chain_rows: dict[int, tuple[dict[str, Any], list[ChainNode]]] = {}
+    for members in components:
+        part = derive_levels(members=members, graph=graph, f0=f0, episodes=episodes, rules=rules)
+        derived.update(part)
+        if chains:
+            key = min(members)
+            chain_rows[key] = _chain_rows(members, graph, part, latest, f0, units, stats[key])
+    new_keys = {min(members) for members in components}
+    changed = removed = 0
     with transaction.atomic():
-        for members in components:
-            f0, latest = _cases(members)
-            episodes = _episodes(members)
-            derived = derive_levels(members=members, graph=graph, f0=f0, episodes=episodes, rules=rules)
-            if levels:
-                changed += _write_levels(derived, set())
-            if chains:
-                units: dict[int, int] = {}
-                for chunk in _chunks(members):
-                    units.update(Person.objects.filter(pk__in=chunk).values_list("pk", "residence_unit_id"))
-                _build_chain(members, graph, derived, latest, f0, units)
-                built += 1
-            new_keys.add(min(members))
-        alone = (seeds or set()) - graph.people
-        if levels and alone:
-            changed += _write_levels({}, alone)
-        if person_ids is None:
-            # Everything was rebuilt: rows of people no longer in any chain go.
-            if levels:
-                changed += ContactLevel.objects.exclude(chain_key__in=new_keys).delete()[0] if new_keys else 0
-                if not new_keys:
-                    changed += ContactLevel.objects.all().delete()[0]
-            stale = ChainSnapshot.objects.exclude(key__in=new_keys) if chains else ChainSnapshot.objects.none()
-        else:
-            stale = (
-                ChainSnapshot.objects.filter(key__in=old_keys - new_keys) if chains else ChainSnapshot.objects.none()
-            )
-        removed = stale.delete()[1].get(ChainSnapshot._meta.label, 0)
-    return RefreshResult(chains=len(components), levels_changed=changed, chains_built=built, chains_removed=removed)
+        if levels:
+            drop = (seeds or set()) - graph.people
+            if person_ids is None:
+                # Everything was rebuilt: rows of people no longer in any chain go.
+                drop = set(ContactLevel.objects.values_list("person_id", flat=True)) - graph.people
+            changed += _write_levels(derived, drop)
+        if chains:
+            _write_chains(chain_rows)
+            for chunk in _chunks(old_keys - new_keys):
+                removed += ChainSnapshot.objects.filter(key__in=chunk).delete()[1].get(ChainSnapshot._meta.label, 0)
+    return RefreshResult(
+        chains=len(components), levels_changed=changed, chains_built=len(chain_rows), chains_removed=removed
+    )
 
 
 def levels_refresh(*, person_ids: Iterable[int] | None = None) -> RefreshResult:

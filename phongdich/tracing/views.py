@@ -8,9 +8,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,6 +24,7 @@ from phongdich.people.selectors import person_get_for_write, person_search
 
 from .exports import chains_export, contacts_export
 from .forms import ChainFilterForm, ContactFilterForm, ContactForm, F1QuarantineForm
+from .models import F1WindowRule
 from .selectors import (
     ChainFilters,
     chain_get,
@@ -58,9 +61,17 @@ def tracing_home_view(request: HttpRequest) -> HttpResponse:
     chains = chain_list(user=request.user, filters=ChainFilters(with_case=True), limit=10).items
     names = cluster_names(sorted({c for chain in chains for c in chain.cluster_ids or []}))
     f1 = f1_unquarantined_list(user=request.user, limit=10)
+    today = timezone.localdate()
+    rule = (
+        F1WindowRule.objects.filter(effective_from__lte=today)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+        .order_by("-effective_from")
+        .first()
+    )
     context: dict[str, Any] = {
         "chains": [(c, [names.get(i, "") for i in c.cluster_ids or []]) for c in chains],
         "f1": f1,
+        "rule": rule,
     }
     return render(request, "tracing/home.html", context)
 

@@ -215,3 +215,39 @@ def test_chains_merge_and_full_rebuild_idempotent_C4(
     assert result.chains == 1
     assert result.levels_changed == 0
     assert levels_refresh(person_ids=[chain["x"].pk]).levels_changed == 0
+
+
+def test_case_isolation_day_ends_the_f1_window_C4(chain: dict[str, Any], run_commits: Callable[..., Any]) -> None:
+    from phongdich.cases.services import case_set_isolated_on
+
+    x = chain["x"]
+    late = make_person(x.residence_unit)
+    run_commits(
+        lambda: contact_record(
+            actor=None, source=x, contact=late, exposure_type=HOUSEHOLD, first_exposure=date(2021, 11, 12)
+        )
+    )
+    assert level(late) == 1  # not isolated yet: the window is open
+    run_commits(lambda: case_set_isolated_on(actor=None, case=chain["case"], isolated_on=date(2021, 11, 11)))
+    assert level(late) is None  # exposed the day after the case's isolation
+    assert level(chain["a"]) == 1  # exposed on 08/11, before it
+    assert ContactLevel.objects.get(person=x).isolated_on == date(2021, 11, 11)
+
+
+def test_chain_coloured_and_filtered_by_cluster_C4(
+    chain: dict[str, Any], cast: Any, tree: Any, run_commits: Callable[..., Any]
+) -> None:
+    from phongdich.cases.services import case_assign_cluster, cluster_create
+    from phongdich.tracing.selectors import ChainFilters, chain_graph, chain_list
+
+    cluster = cluster_create(
+        actor=None, name="Ổ dịch chợ Quán Triều", start_date=date(2021, 11, 10), place_unit=tree.quan_trieu
+    )
+    run_commits(lambda: case_assign_cluster(actor=None, case=chain["case"], cluster=cluster))
+    snapshot = ChainSnapshot.objects.get()
+    assert snapshot.cluster_ids == [cluster.pk]
+    page = chain_graph(user=cast.alice, chain=snapshot)
+    assert page.clusters == [{"index": 0, "name": "Ổ dịch chợ Quán Triều"}]
+    assert [n["cluster"] for n in page.nodes if n["code"]] == [0]
+    assert chain_list(user=cast.alice, filters=ChainFilters(cluster_id=cluster.pk)).items == [snapshot]
+    assert chain_list(user=cast.alice, filters=ChainFilters(cluster_id=cluster.pk + 1)).items == []

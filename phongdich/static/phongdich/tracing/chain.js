@@ -92,10 +92,11 @@
         var t = el("text", { x: 4, y: MARGIN + row * DY + 4, "class": "gen-label" }, edges);
         t.textContent = "G" + g;
       });
-      var tree = {};
+      var tree = {}, drawnChildren = {};
       nodes.forEach(function (n) {
         var p = n.parent && byId[n.parent];
         if (p) {
+          drawnChildren[p.id] = (drawnChildren[p.id] || 0) + 1;
           el("line", { x1: p.x, y1: p.y, x2: n.x, y2: n.y, "class": "edge" }, edges);
           tree[p.id + ">" + n.id] = tree[n.id + ">" + p.id] = true;
         } else if (n.parent) {
@@ -116,9 +117,10 @@
         el("circle", { cx: n.x, cy: n.y, r: R, "class": levelClass(n) }, g);
         var label = el("text", { x: n.x, y: n.y + R + 11 }, g);
         label.textContent = n.code || (n.level === null ? "–" : "F" + n.level);
-        if (n.children && !byId[n.id + "#"]) {
+        var hidden = n.children - (drawnChildren[n.id] || 0);
+        if (hidden > 0) {  // children on another page, beyond the generations shown, or folded
           var more = el("text", { x: n.x, y: n.y - R - 4, "class": "more" }, g);
-          more.textContent = "+" + n.children;
+          more.textContent = "+" + hidden;
         }
         var title = el("title", {}, g);
         title.textContent = [
