@@ -619,15 +619,20 @@ class ClusterAssignApi(APIView):
         serializer = ClusterAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         refs = serializer.validated_data["cases"]
+        keys: list[str] = []  # each reference as the key it is found under: a uid's canonical text, or a code
         uids, codes = [], []
         for ref in refs:
             try:
-                uids.append(uuid.UUID(ref))
+                key = uuid.UUID(ref.strip())
             except ValueError:
+                keys.append(ref.strip().upper())
                 codes.append(ref.strip().upper())
+            else:
+                keys.append(str(key))
+                uids.append(key)
         found = {str(c.uid): c for c in visible_cases(request.user).filter(uid__in=uids)}
         found.update(cases_by_codes(user=request.user, codes=codes))
-        missing = [r for r in refs if r not in found and r.strip().upper() not in found]
+        missing = [ref for ref, key in zip(refs, keys, strict=True) if key not in found]
         if missing:
             raise serializers.ValidationError(
                 {"cases": [_("Không tìm thấy ca bệnh trong địa bàn: %s") % ", ".join(missing[:20])]}

@@ -228,6 +228,16 @@ def test_api_create_detail_assign_isolation_C3_C4(cast: Any, tree: Any, factory:
     assert [c["case_code"] for c in assigned.json()["cases"]] == [case.case_code]
     missing = client.post(f"/api/v1/clusters/{uid}/cases/", {"cases": ["TN-1999-9999"]}, format="json")
     assert missing.status_code == 400
+    assert "TN-1999-9999" in str(missing.json())
+    # By uid (any case), then removed by code in lower case.
+    other = _case(tree.quang_vinh, START)
+    by_uid = client.post(f"/api/v1/clusters/{uid}/cases/", {"cases": [str(other.uid).upper()]}, format="json")
+    assert by_uid.status_code == 200
+    assert len(by_uid.json()["cases"]) == 2
+    removed = client.post(
+        f"/api/v1/clusters/{uid}/cases/", {"cases": [other.case_code.lower()], "action": "remove"}, format="json"
+    )
+    assert [c["case_code"] for c in removed.json()["cases"]] == [case.case_code]
     detail = client.get(f"/api/v1/clusters/{factory.uid}/").json()
     outlook = detail["outlook"]
     assert outlook["projection_label"] == "Dự báo, không phải số liệu"

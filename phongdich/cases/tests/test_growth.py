@@ -145,7 +145,9 @@ def test_band_contains_the_point_and_cumulative_band_widens_C3(counts: list[int]
         assert 0 <= p.cumulative_low <= p.cumulative <= p.cumulative_high
         assert all(math.isfinite(v) for v in (p.low, p.high, p.cumulative_low, p.cumulative_high))
     widths = [p.cumulative_high - p.cumulative_low for p in days]
-    assert all(later > earlier for earlier, later in itertools.pairwise(widths))
+    # Never narrower with a longer horizon (a steeply falling trend adds next to nothing: equal in floats).
+    assert all(later >= earlier * (1 - 1e-12) for earlier, later in itertools.pairwise(widths))
+    assert widths[-1] > widths[0] or horizon == 1 or fit.slope < 0
     if fit.slope >= 0:
         daily = [p.high - p.low for p in days]
         assert all(later > earlier for earlier, later in itertools.pairwise(daily))
