@@ -72,6 +72,7 @@ def test_list_is_scoped_and_keyset_paged_C3_D4(client: Client, cast: Any, factor
     assert factory.name in page
     assert hamlet.name in page
     assert str(sum(GROWING)) in page
+    assert reverse("cases:clusters") in client.get(reverse("cases:list")).content.decode()
     login(client, cast.dan, cast)  # the city: the hamlet's cluster, not the factory in Phổ Yên
     page = client.get(reverse("cases:clusters")).content.decode()
     assert hamlet.name in page
