@@ -10,6 +10,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -20,6 +22,7 @@ from phongdich.core.audit import audit
 from phongdich.core.models import AuditAction
 from phongdich.core.text import fold
 from phongdich.geo.models import Unit
+from phongdich.orgs.models import Organisation
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
 from phongdich.quarantine.models import Episode
@@ -53,11 +56,24 @@ def in_quarantine_q(person_field: str, since_field: str) -> Exists:
 
 
 def visible_contacts(user: Any) -> QuerySet[Contact]:
+    """Contacts whose contact person or source person the user may see (the rule of ``Person.for_user``).
+
+    Written on the people's units and organisations directly (small subqueries), not through a
+    subquery of every visible person, so a province-wide list stays an index walk.
+    """
     scope = scope_for(user)
     if scope.everything:
         return Contact.objects.all()
-    people = Person.objects.for_user(user).values("pk")
-    return Contact.objects.filter(Q(contact__in=people) | Q(source__in=people))
+    conditions: list[Q] = []
+    if scope.unit_paths:
+        units = scope.units().values("pk")
+        conditions += [Q(contact__residence_unit__in=units), Q(source__residence_unit__in=units)]
+    if scope.org_paths:
+        orgs = Organisation.objects.filter(reduce(or_, (Q(path__startswith=p) for p in scope.org_paths))).values("pk")
+        conditions += [Q(contact__organisation__in=orgs), Q(source__organisation__in=orgs)]
+    if not conditions:
+        return Contact.objects.none()
+    return Contact.objects.filter(reduce(or_, conditions))
 
 
 @dataclass(frozen=True)

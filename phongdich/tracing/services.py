@@ -186,8 +186,11 @@ class Graph:
     """Contacts around some people: adjacency (both ways) and the links as recorded."""
 
     adjacency: dict[int, list[tuple[int, date, date]]] = field(default_factory=lambda: defaultdict(list))
+    # As recorded: source → the contacts they named (who may have been infected by whom).
+    named: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     links: dict[int, tuple[int, int, date, date]] = field(default_factory=dict)
     people: set[int] = field(default_factory=set)
+    named_by_someone: set[int] = field(default_factory=set)
 
     def add(self, pk: int, source: int, contact: int, first: date, last: date) -> bool:
         if pk in self.links:
@@ -195,6 +198,8 @@ class Graph:
         self.links[pk] = (source, contact, first, last)
         self.adjacency[source].append((contact, first, last))
         self.adjacency[contact].append((source, first, last))
+        self.named[source].append(contact)
+        self.named_by_someone.add(contact)
         self.people.update((source, contact))
         return True
 
@@ -222,13 +227,23 @@ _LINK_FIELDS = ("pk", "source_id", "contact_id", "first_exposure", "last_exposur
 
 
 def load_graph(person_ids: Iterable[int] | None = None) -> Graph:
-    """The chains of these people (every contact reachable from them), or of everyone (``None``)."""
+    """The chains of these people (every contact reachable from them), or of everyone (``None``).
+
+    The people of the chains they were in at the last refresh are read at once (by ``chain_key``),
+    so a large chain costs a few batched reads rather than one round per generation; the search
+    then goes on from there for chains that have just merged.
+    """
     graph = Graph()
     if person_ids is None:
         for row in Contact.objects.values_list(*_LINK_FIELDS).iterator(chunk_size=5000):
             graph.add(*row)
         return graph
     seen = {int(p) for p in person_ids}
+    keys: set[int] = set()
+    for chunk in _chunks(seen):
+        keys.update(ContactLevel.objects.filter(person_id__in=chunk).values_list("chain_key", flat=True))
+    for chunk in _chunks(keys):
+        seen.update(ContactLevel.objects.filter(chain_key__in=chunk).values_list("person_id", flat=True))
     frontier = set(seen)
     while frontier:
         found: set[int] = set()
@@ -444,31 +459,40 @@ def _write_levels(derived: dict[int, Derived], drop: set[int]) -> int:
 def _layout(
     members: Sequence[int], graph: Graph, levels: dict[int, Derived], latest: dict[int, CaseFacts]
 ) -> list[tuple[int, int, int, int | None]]:
-    """A layered layout: (person, generation, position, parent), breadth-first from the chain's cases.
+    """A layered layout: (person, generation, position, parent) — who named whom, as a tree.
 
-    Roots are the F0 in order of their case; a chain without a case starts at its first person.
-    Children are placed in the order of their parents, so each parent's children sit together.
+    Roots are the people nobody named as their contact (the chain's first cases), cases first;
+    each person's children are the contacts they named, placed in the order of their parents so
+    that siblings sit together. People reached only against the direction of the records (a
+    cycle, or a source named later by one of its contacts) are then attached to a neighbour.
     """
-    roots = sorted((p for p in members if levels[p].level == 0), key=lambda p: (levels[p].index_case_id or 0, p))
+
+    def order(p: int) -> tuple[bool, int, int]:
+        return (levels[p].level != 0, levels[p].index_case_id or 0, p)
+
+    roots = sorted((p for p in members if p not in graph.named_by_someone), key=order)
     if not roots:
-        roots = [min(members)]
+        roots = [min(members, key=order)]
     placed: dict[int, tuple[int, int, int | None]] = {}
     per_generation: dict[int, int] = defaultdict(int)
-    queue: deque[int] = deque()
+
+    def place(p: int, g: int, parent: int | None) -> None:
+        placed[p] = (g, per_generation[g], parent)
+        per_generation[g] += 1
+
+    def spread(queue: deque[int], neighbours: Any) -> None:
+        while queue:
+            p = queue.popleft()
+            g = placed[p][0]
+            for q in sorted({q for q in neighbours(p) if q not in placed}, key=lambda q: (q not in latest, q)):
+                place(q, g + 1, p)
+                queue.append(q)
+
     for r in roots:
-        placed[r] = (0, per_generation[0], None)
-        per_generation[0] += 1
-        queue.append(r)
-    while queue:
-        p = queue.popleft()
-        g = placed[p][0]
-        neighbours = sorted(
-            {q for q, _f, _l in graph.adjacency[p] if q not in placed}, key=lambda q: (q not in latest, q)
-        )
-        for q in neighbours:
-            placed[q] = (g + 1, per_generation[g + 1], p)
-            per_generation[g + 1] += 1
-            queue.append(q)
+        place(r, 0, None)
+    spread(deque(roots), lambda p: graph.named[p])
+    if len(placed) < len(members):
+        spread(deque(sorted(placed, key=lambda p: placed[p][:2])), lambda p: (q for q, _f, _l in graph.adjacency[p]))
     return [(p, g, pos, parent) for p, (g, pos, parent) in placed.items()]
 
 
@@ -581,17 +605,47 @@ def _write_chains(rows: dict[int, tuple[dict[str, Any], list[ChainNode]]]) -> No
     ids: dict[int, int] = {}
     for chunk in _chunks(set(rows)):
         ids.update(ChainSnapshot.objects.filter(key__in=chunk).values_list("key", "pk"))
+    # Nodes: only what changed is written (a new contact in a large chain moves few nodes).
+    current: dict[tuple[int, int], tuple[Any, ...]] = {}
     for chunk in _chunks(set(ids.values())):
-        ChainNode.objects.filter(chain_id__in=chunk).delete()
-    batch: list[ChainNode] = []
+        for row in ChainNode.objects.filter(chain_id__in=chunk).values_list(
+            "chain_id", "person_id", "pk", *_NODE_FIELDS
+        ):
+            current[(row[0], row[1])] = row[2:]
+    to_create_nodes: list[ChainNode] = []
+    to_update_nodes: list[ChainNode] = []
+    keep: set[int] = set()
     for key, (_fields, nodes) in rows.items():
+        chain_id = ids[key]
         for node in nodes:
-            node.chain_id = ids[key]
-            batch.append(node)
-        if len(batch) >= NODE_BATCH * 5:
-            ChainNode.objects.bulk_create(batch, batch_size=NODE_BATCH)
-            batch = []
-    ChainNode.objects.bulk_create(batch, batch_size=NODE_BATCH)
+            node.chain_id = chain_id
+            old = current.get((chain_id, node.person_id))
+            if old is None:
+                to_create_nodes.append(node)
+                continue
+            keep.add(old[0])
+            if tuple(getattr(node, f) for f in _NODE_FIELDS) != old[1:]:
+                node.pk = old[0]
+                to_update_nodes.append(node)
+    gone = [values[0] for values in current.values() if values[0] not in keep]
+    for chunk in _chunks(gone):
+        ChainNode.objects.filter(pk__in=chunk).delete()
+    ChainNode.objects.bulk_update(to_update_nodes, _NODE_FIELDS, batch_size=NODE_BATCH)
+    ChainNode.objects.bulk_create(to_create_nodes, batch_size=NODE_BATCH)
+
+
+_NODE_FIELDS = [
+    "generation",
+    "position",
+    "parent_id",
+    "level",
+    "case_id",
+    "case_code",
+    "status",
+    "cluster_id",
+    "unit_id",
+    "children",
+]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ def test_chain_page_draws_svg_nodes_in_the_browser_C4(
     # F2 leaves are folded by default: X, A and C are drawn; B (an F2 who infected nobody recorded) is not.
     assert page.locator("#chain-graph g.node").count() == 3
     assert page.locator("#chain-graph g.node.case").count() == 1
-    assert page.locator("#chain-graph text.more").all_inner_texts() == ["+1"]  # A's folded F2
+    assert page.locator("#chain-graph text.more").all_text_contents() == ["+1"]  # A's folded F2
     assert chain["case"].case_code in page.locator("#chain-graph").inner_html()
     page.locator("#chain-leaves").uncheck()
     page.wait_for_function("document.querySelectorAll('#chain-graph g.node').length === 4")
