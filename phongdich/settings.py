@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "EpisodeKindEnum": "phongdich.quarantine.models.EpisodeKind",
         "EpisodeStatusEnum": "phongdich.quarantine.models.EpisodeStatus",
         "FacilityKindEnum": "phongdich.quarantine.models.FacilityKind",
+        "ClusterStatusEnum": "phongdich.cases.models.ClusterStatus",
     },
 }
 
