@@ -26,9 +26,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -233,6 +235,8 @@ def database_env(args: argparse.Namespace, people: int) -> dict[str, str]:
 
 
 def child(args: argparse.Namespace, scale: Scale) -> int:
+    # Stopped by the parent or by hand: leave through the finally clauses (the live server stops).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.workdir.mkdir(parents=True, exist_ok=True)
     os.environ["DJANGO_SETTINGS_MODULE"] = "phongdich.settings"
     os.environ.pop("DATABASE_URL", None)
@@ -292,6 +296,7 @@ def stages(*, args: argparse.Namespace, scale: Scale) -> list[Stage]:
                 "cluster": scale.cluster,
                 "seed": seed,
                 "features": case_features(),
+                "code": code_fingerprint("phongdich/cases/models.py"),
             },
             build=lambda: build_cases(scale=scale, seed=seed),
             clear=clear_cases,
@@ -301,12 +306,26 @@ def stages(*, args: argparse.Namespace, scale: Scale) -> list[Stage]:
         plan.append(
             Stage(
                 "tracing",
-                {"version": STAGE_VERSIONS["tracing"], "contacts": scale.contacts, "seed": seed},
+                {
+                    "version": STAGE_VERSIONS["tracing"],
+                    "contacts": scale.contacts,
+                    "seed": seed,
+                    # Levels and chains are derived by the tracing code: a change there derives them again.
+                    "code": code_fingerprint("phongdich/tracing/models.py", "phongdich/tracing/services.py"),
+                },
                 build=lambda: build_tracing(scale=scale, seed=seed),
                 clear=clear_tracing,
             )
         )
     return plan
+
+
+def code_fingerprint(*paths: str) -> str:
+    """A short digest of source files whose change makes a stage's rows stale."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update((ROOT / path).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def ensure_database(*, args: argparse.Namespace, scale: Scale, marker: Path) -> dict[str, Any]:
@@ -817,13 +836,22 @@ def tracing_targets(*, user: Any, rng: random.Random, repeat: int, notes: list[s
     from urllib.parse import urlencode
 
     from phongdich.cases.models import Case
-    from phongdich.tracing.models import ChainNode, ChainSnapshot
-    from phongdich.tracing.selectors import visible_contacts
+    from phongdich.orgs.scope import scope_for
+    from phongdich.people.models import Person
+    from phongdich.tracing.models import ChainNode, ChainSnapshot, Contact
 
     targets: list[Target] = []
     contacts_url = url_for("tracing:contacts", notes)
     if contacts_url:
-        ids = list(visible_contacts(user).order_by("pk").values_list("uid", flat=True)[:200_000])
+        # The contacts a user sees are those of a person in scope (either side), read here in
+        # Python: the same filter in SQL, unlimited, is the slow query the page itself avoids.
+        everything = scope_for(user).everything
+        people = set() if everything else set(Person.objects.for_user(user).values_list("pk", flat=True))
+        ids = [
+            uid
+            for uid, source, contact in Contact.objects.order_by("pk").values_list("uid", "source_id", "contact_id")
+            if everything or source in people or contact in people
+        ]
         cursors = [str(uid) for uid in rng.sample(ids, min(repeat, len(ids)))]
         targets.append(Target("contacts_list", [contacts_url] * repeat))
         targets.append(Target("contacts_list_next", [f"{contacts_url}?{urlencode({'after': c})}" for c in cursors]))
