@@ -1,0 +1,510 @@
+"""Check-in API (C4): one check-in, a batch of up to 1,000, and a phone's first identification.
+
+* ``POST /api/v1/checkins`` — the one-tap page (poster ``token`` + the phone's ``device`` token,
+  no login) or a token-authenticated client (``premises`` and ``person`` uids).
+* ``POST /api/v1/checkins/batch`` — token-authenticated clients (gates, integrations); all items
+  are validated first, any error refuses the whole batch with the errors of each item.
+* ``POST /api/v1/checkins/visitors`` — the page's first visit: who this phone belongs to.
+
+All three are limited per address (``throttle.py``), answer in Vietnamese, and acknowledge only
+after the transaction has committed. The two check-in endpoints honour ``Idempotency-Key``:
+the same key and body again returns the stored answer; the same key with another body is 422.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from phongdich.core.errors import ApplicationError
+from phongdich.core.middleware import client_ip
+from phongdich.core.models import User
+from phongdich.orgs.models import Premises
+from phongdich.orgs.scope import scope_for
+from phongdich.people.models import Person
+
+from . import throttle
+from .models import IdempotencyRecord, Source, Visitor
+from .selectors import code_by_token
+from .services import (
+    BatchRow,
+    check_time,
+    checkin_record,
+    checkins_record_batch,
+    visitor_by_token,
+    visitor_identify,
+)
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+else:
+    StrPromise = str
+
+DEVICE_COOKIE = "pd_device"
+DEVICE_COOKIE_SALT = "phongdich.checkins.device"
+DEVICE_COOKIE_AGE = 400 * 24 * 3600
+MAX_BODY = 1024 * 1024
+
+MALFORMED = _("Dữ liệu gửi lên không phải JSON hợp lệ.")
+NOT_OBJECT = _("Dữ liệu gửi lên phải là một đối tượng JSON.")
+TOO_LARGE = _("Dữ liệu gửi lên quá lớn (tối đa %(kb)s KB).")
+UNSUPPORTED = _("Chỉ nhận dữ liệu JSON (Content-Type: application/json).")
+TOKEN_UNKNOWN = _("Mã QR không hợp lệ. Vui lòng quét lại mã dán tại địa điểm.")
+TOKEN_REVOKED = _("Mã QR này đã bị thu hồi. Vui lòng quét mã mới dán tại địa điểm.")
+PREMISES_UNKNOWN = _("Không tìm thấy địa điểm này trong phạm vi của bạn.")
+DEVICE_UNKNOWN = _("Điện thoại này chưa đăng ký thông tin. Vui lòng mở lại trang quét mã và nhập thông tin.")
+PERSON_UNKNOWN = _("Không tìm thấy người này.")
+ONE_PLACE = _("Cần đúng một trong hai: mã QR (token) hoặc mã địa điểm (premises).")
+ONE_WHO = _("Cần đúng một trong hai: mã thiết bị (device) hoặc mã người (person).")
+LOGIN_FOR_UIDS = _("Gửi theo mã địa điểm hoặc mã người cần xác thực bằng mã truy cập (token).")
+BATCH_NOT_LIST = _("Trường items phải là một danh sách các lượt quét mã.")
+BATCH_EMPTY = _("Lô gửi lên không có lượt quét mã nào.")
+BATCH_TOO_BIG = _("Mỗi lô tối đa %(max)s lượt quét mã (lô này có %(count)s). Vui lòng chia nhỏ lô.")
+BATCH_INVALID = _("Lô có %(count)s lượt không hợp lệ; không lượt nào được lưu. Xem lỗi của từng lượt.")
+KEY_REUSED = _("Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác. Hãy dùng khóa mới cho yêu cầu mới.")
+KEY_INVALID = _("Idempotency-Key phải gồm 1 đến 255 ký tự in được.")
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_(
+        "Khóa do máy khách tạo (ví dụ một UUID). Gửi lại cùng khóa và cùng nội dung trả lại đúng kết quả "
+        "đã lưu; cùng khóa với nội dung khác bị từ chối (422)."
+    ),
+)
+
+
+def batch_max() -> int:
+    return int(getattr(settings, "CHECKIN_BATCH_MAX", 1000))
+
+
+class Refused(Exception):
+    """A request refused as a whole, with its HTTP status and Vietnamese message."""
+
+    def __init__(self, status_code: int, message: Any, **extra: Any) -> None:
+        super().__init__(str(message))
+        self.status_code = status_code
+        self.payload = {"detail": str(message), **extra}
+
+
+# --- Serializers ----------------------------------------------------------------------------
+
+UUID_ERRORS: dict[str, str | StrPromise] = {"invalid": _("Mã không hợp lệ (cần dạng UUID, ví dụ 3f2b8c1e-…).")}
+TIME_ERRORS: dict[str, str | StrPromise] = {
+    "invalid": _("Thời điểm không hợp lệ (cần dạng ISO 8601, ví dụ 2021-11-06T08:30:00+07:00).")
+}
+YEAR_ERRORS: dict[str, str | StrPromise] = {
+    "invalid": _("Năm sinh phải là một số."),
+    "min_value": _("Năm sinh phải từ năm 1900 trở đi."),
+    "max_value": _("Năm sinh không hợp lệ."),
+}
+SEX_ERRORS: dict[str, str | StrPromise] = {"invalid_choice": _("Giới tính phải là Nam hoặc Nữ.")}
+
+
+class CheckInInputSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField(
+        error_messages=UUID_ERRORS, help_text=_("UUID do máy khách tạo; gửi lại cùng mã chỉ lưu một lần")
+    )
+    at = serializers.DateTimeField(
+        error_messages=TIME_ERRORS, help_text=_("Thời điểm quét mã theo đồng hồ của thiết bị (ISO 8601)")
+    )
+    sent_at = serializers.DateTimeField(
+        required=False,
+        error_messages=TIME_ERRORS,
+        help_text=_("Thời điểm gửi theo đồng hồ của thiết bị; máy chủ dùng để chỉnh lệch giờ"),
+    )
+    token = serializers.CharField(required=False, max_length=64, help_text=_("Mã bí mật in trên áp phích QR"))
+    premises = serializers.UUIDField(
+        required=False, error_messages=UUID_ERRORS, help_text=_("Mã định danh địa điểm (máy khách có xác thực)")
+    )
+    device = serializers.CharField(required=False, max_length=64, help_text=_("Mã thiết bị của điện thoại"))
+    person = serializers.UUIDField(
+        required=False, error_messages=UUID_ERRORS, help_text=_("Mã định danh người (máy khách có xác thực)")
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("token")) == bool(attrs.get("premises")):
+            raise serializers.ValidationError({"token": [ONE_PLACE]})
+        if attrs.get("device") and attrs.get("person"):
+            raise serializers.ValidationError({"device": [ONE_WHO]})
+        return attrs
+
+
+class CheckInResultSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField()
+    at = serializers.DateTimeField()
+    premises = serializers.CharField(help_text=_("Tên địa điểm"))
+    organisation = serializers.CharField(help_text=_("Tên cơ quan, đơn vị"))
+    created = serializers.BooleanField(help_text=_("False khi lượt này đã được lưu trước đó"))
+
+
+class BatchInputSerializer(serializers.Serializer):
+    items = CheckInInputSerializer(many=True)
+
+
+class BatchResultSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField(help_text=_("Lượt đã lưu trước đó hoặc lặp lại trong lô"))
+
+
+class VisitorInputSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=64, help_text=_("Mã bí mật in trên áp phích QR"))
+    full_name = serializers.CharField(max_length=120, allow_blank=True)
+    phone = serializers.CharField(max_length=20, allow_blank=True)
+    cccd = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    birth_year = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1900, max_value=2100, error_messages=YEAR_ERRORS
+    )
+    sex = serializers.ChoiceField(
+        choices=[("M", _("Nam")), ("F", _("Nữ"))], required=False, allow_blank=True, error_messages=SEX_ERRORS
+    )
+
+
+class VisitorResultSerializer(serializers.Serializer):
+    device = serializers.CharField(help_text=_("Mã thiết bị: điện thoại giữ và gửi kèm mỗi lượt quét mã"))
+    name = serializers.CharField()
+
+
+ERROR = OpenApiResponse(description=_("Lỗi, với thông báo tiếng Việt trong detail hoặc theo từng trường"))
+
+
+# --- Shared plumbing ------------------------------------------------------------------------
+
+
+def parse_body(request: Request) -> dict[str, Any]:
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
+        raise Refused(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, TOO_LARGE % {"kb": MAX_BODY // 1024})
+    try:
+        data = request.data
+    except exceptions.UnsupportedMediaType as exc:
+        raise Refused(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED) from exc
+    except exceptions.ParseError as exc:
+        raise Refused(status.HTTP_400_BAD_REQUEST, MALFORMED) from exc
+    if not isinstance(data, dict):
+        raise Refused(status.HTTP_400_BAD_REQUEST, NOT_OBJECT)
+    return dict(data)
+
+
+def device_from(request: Request, data: dict[str, Any]) -> str:
+    """The phone's device token: in the body, or else the signed cookie set at identification."""
+    token = str(data.get("device") or "")
+    if token:
+        return token
+    return str(request._request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT) or "")
+
+
+def _actor(request: Request) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) else None
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _owner(request: Request, data: dict[str, Any]) -> str:
+    if request.user and request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    device = device_from(request, data)
+    if device:
+        return f"device:{_hash(device)[:32]}"
+    return f"ip:{client_ip(request._request) or '-'}"
+
+
+def idempotent(request: Request, data: dict[str, Any], endpoint: str, compute: Callable[[], Response]) -> Response:
+    """Run ``compute`` once per ``Idempotency-Key``; store its successful answer with it, in one transaction."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        with transaction.atomic():
+            return compute()
+    key = key.strip()
+    if not key or len(key) > 255 or not key.isprintable():
+        raise Refused(status.HTTP_400_BAD_REQUEST, KEY_INVALID)
+    owner = _owner(request, data)
+    body_hash = _hash(json.dumps(data, sort_keys=True, separators=(",", ":"), default=str))
+    record_filter = {"owner": owner, "endpoint": endpoint, "key": key}
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.filter(**record_filter).first()
+            if record is None:
+                response = compute()
+                if 200 <= response.status_code < 300:
+                    IdempotencyRecord.objects.create(
+                        **record_filter, request_hash=body_hash, status=response.status_code, response=response.data
+                    )
+                return response
+    except IntegrityError:
+        # Another request with the same key committed first: answer as it did.
+        record = IdempotencyRecord.objects.get(**record_filter)
+    if record.request_hash != body_hash:
+        raise Refused(status.HTTP_422_UNPROCESSABLE_ENTITY, KEY_REUSED)
+    return Response(record.response, status=record.status, headers={"Idempotent-Replayed": "true"})
+
+
+class CheckinApiView(APIView):
+    throttle_classes = [throttle.AddressThrottle]
+    parser_classes = [JSONParser]
+
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
+        raise exceptions.Throttled(
+            wait=wait, detail=str(throttle.TOO_MANY % {"seconds": int(wait or throttle.seconds_left())})
+        )
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, Refused):
+            return Response(exc.payload, status=exc.status_code)
+        return super().handle_exception(exc)
+
+
+# --- Resolving who and where ----------------------------------------------------------------
+
+
+@dataclass
+class Resolver:
+    """Looks up the premises and people of one request, once each, with the request's rights."""
+
+    user: Any
+    cookie_device: str = ""
+    premises_ok: dict[int, bool] = field(default_factory=dict)
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.user and self.user.is_authenticated)
+
+    def place(self, item: dict[str, Any], *, revoked_status: int = status.HTTP_410_GONE) -> Premises:
+        token = item.get("token")
+        if token:
+            code = code_by_token(str(token))
+            if code is None:
+                raise ApplicationError(TOKEN_UNKNOWN, field="token")
+            if not code.is_active:
+                raise Refused(revoked_status, TOKEN_REVOKED)
+            return code.premises
+        if not self.authenticated:
+            raise Refused(status.HTTP_403_FORBIDDEN, LOGIN_FOR_UIDS)
+        premises = Premises.objects.select_related("organisation__unit").filter(uid=item["premises"]).first()
+        if premises is None or not self._allowed(premises):
+            raise ApplicationError(PREMISES_UNKNOWN, field="premises")
+        return premises
+
+    def _allowed(self, premises: Premises) -> bool:
+        org = premises.organisation
+        if org.pk not in self.premises_ok:
+            self.premises_ok[org.pk] = scope_for(self.user).contains_organisation(org)
+        return self.premises_ok[org.pk]
+
+    def who(self, item: dict[str, Any]) -> Person:
+        if item.get("person"):
+            if not self.authenticated:
+                raise Refused(status.HTTP_403_FORBIDDEN, LOGIN_FOR_UIDS)
+            person = Person.objects.filter(uid=item["person"]).first()
+            if person is None:
+                raise ApplicationError(PERSON_UNKNOWN, field="person")
+            return person
+        visitor = visitor_by_token(str(item.get("device") or self.cookie_device))
+        if visitor is None:
+            raise ApplicationError(DEVICE_UNKNOWN, field="device")
+        return visitor.person
+
+
+def corrected_time(item: dict[str, Any], now: datetime) -> datetime:
+    """The device's ``at`` shifted by its clock's error, when it says when it sent the request."""
+    at: datetime = item["at"]
+    sent_at: datetime | None = item.get("sent_at")
+    if sent_at is not None:
+        skew = now - sent_at
+        if abs(skew) > timedelta(minutes=2):
+            at = at + skew
+    return at
+
+
+# --- Views ----------------------------------------------------------------------------------
+
+
+class CheckInCreateApi(CheckinApiView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="checkins_create",
+        request=CheckInInputSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            201: CheckInResultSerializer,
+            200: OpenApiResponse(CheckInResultSerializer, description=_("Lượt này đã được lưu trước đó")),
+            400: ERROR,
+            403: ERROR,
+            410: OpenApiResponse(description=_("Mã QR đã bị thu hồi")),
+            422: OpenApiResponse(description=_("Idempotency-Key đã dùng cho nội dung khác")),
+            429: OpenApiResponse(description=_("Quá nhiều yêu cầu từ một địa chỉ")),
+        },
+        summary=_("Ghi nhận một lượt quét mã"),
+    )
+    def post(self, request: Request) -> Response:
+        data = parse_body(request)
+
+        def compute() -> Response:
+            serializer = CheckInInputSerializer(data=data)
+            serializer.is_valid(raise_exception=True)
+            item = dict(serializer.validated_data)
+            resolver = Resolver(user=request.user, cookie_device=device_from(request, data))
+            premises = resolver.place(item)
+            person = resolver.who(item)
+            authenticated_uid = resolver.authenticated and item.get("person")
+            checkin, created = checkin_record(
+                premises=premises,
+                person=person,
+                at=corrected_time(item, timezone.now()),
+                client_id=item["client_id"],
+                source=Source.GATE if authenticated_uid else Source.POSTER,
+                actor=_actor(request) if authenticated_uid else None,
+            )
+            body = {
+                "client_id": str(checkin.client_id),
+                "at": checkin.at.isoformat(),
+                "premises": premises.name,
+                "organisation": premises.organisation.name,
+                "created": created,
+            }
+            return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+        return idempotent(request, data, "checkins", compute)
+
+
+class CheckInBatchApi(CheckinApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="checkins_batch",
+        request=BatchInputSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            201: BatchResultSerializer,
+            400: OpenApiResponse(
+                inline_serializer(
+                    "CheckInBatchErrors",
+                    {
+                        "detail": serializers.CharField(),
+                        "errors": serializers.ListField(child=serializers.DictField()),
+                    },
+                ),
+                description=_("Lỗi của từng lượt (index, errors); không lượt nào được lưu"),
+            ),
+            413: OpenApiResponse(description=_("Lô quá lớn")),
+            422: OpenApiResponse(description=_("Idempotency-Key đã dùng cho nội dung khác")),
+            429: OpenApiResponse(description=_("Quá nhiều yêu cầu từ một địa chỉ")),
+        },
+        summary=_("Ghi nhận một lô lượt quét mã (tối đa 1.000, tất cả hoặc không)"),
+    )
+    def post(self, request: Request) -> Response:
+        data = parse_body(request)
+        items = data.get("items")
+        if not isinstance(items, list):
+            raise Refused(status.HTTP_400_BAD_REQUEST, BATCH_NOT_LIST)
+        if not items:
+            raise Refused(status.HTTP_400_BAD_REQUEST, BATCH_EMPTY)
+        if len(items) > batch_max():
+            raise Refused(
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, BATCH_TOO_BIG % {"max": batch_max(), "count": len(items)}
+            )
+
+        def compute() -> Response:
+            rows, errors = self._validate(request, items)
+            if errors:
+                raise Refused(status.HTTP_400_BAD_REQUEST, BATCH_INVALID % {"count": len(errors)}, errors=errors)
+            result = checkins_record_batch(rows=rows, actor=_actor(request))
+            body = {"received": len(rows), "created": result.created, "duplicates": result.duplicates}
+            return Response(body, status=status.HTTP_201_CREATED)
+
+        return idempotent(request, data, "checkins/batch", compute)
+
+    def _validate(self, request: Request, items: list[Any]) -> tuple[list[BatchRow], list[dict[str, Any]]]:
+        resolver = Resolver(user=request.user)
+        now = timezone.now()
+        rows: list[BatchRow] = []
+        errors: list[dict[str, Any]] = []
+        codes: dict[str, Premises] = {}
+        for index, raw in enumerate(items):
+            if not isinstance(raw, dict):
+                errors.append({"index": index, "errors": {"non_field_errors": [str(NOT_OBJECT)]}})
+                continue
+            serializer = CheckInInputSerializer(data=raw)
+            if not serializer.is_valid():
+                errors.append({"index": index, "errors": serializer.errors})
+                continue
+            item = dict(serializer.validated_data)
+            try:
+                token = str(item.get("token") or "")
+                if token and token in codes:
+                    premises = codes[token]
+                else:
+                    premises = resolver.place(item, revoked_status=status.HTTP_400_BAD_REQUEST)
+                    if token:
+                        codes[token] = premises
+                person = resolver.who(item)
+                at = check_time(corrected_time(item, now), now=now)
+            except ApplicationError as exc:
+                errors.append({"index": index, "errors": {exc.field or "non_field_errors": [str(exc.message)]}})
+                continue
+            except Refused as exc:
+                errors.append({"index": index, "errors": {"non_field_errors": [exc.payload["detail"]]}})
+                continue
+            rows.append(BatchRow(premises.pk, person.pk, at, item["client_id"]))
+        return rows, errors
+
+
+class VisitorCreateApi(CheckinApiView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(
+        operation_id="checkins_visitor_create",
+        request=VisitorInputSerializer,
+        responses={201: VisitorResultSerializer, 400: ERROR, 410: ERROR, 429: ERROR},
+        summary=_("Đăng ký điện thoại lần đầu quét mã (họ tên, số điện thoại, CCCD)"),
+    )
+    def post(self, request: Request) -> Response:
+        data = parse_body(request)
+        serializer = VisitorInputSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        premises = Resolver(user=None).place({"token": values.pop("token")})
+        identified = visitor_identify(premises=premises, **values)
+        response = Response(
+            {"device": identified.device_token, "name": identified.visitor.person.full_name},
+            status=status.HTTP_201_CREATED,
+        )
+        response.set_signed_cookie(
+            DEVICE_COOKIE,
+            identified.device_token,
+            salt=DEVICE_COOKIE_SALT,
+            max_age=DEVICE_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=bool(getattr(settings, "SESSION_COOKIE_SECURE", False)),
+        )
+        return response
+
+
+def visitor_from_cookie(request: Any) -> Visitor | None:
+    token = request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT)
+    return visitor_by_token(str(token or ""))

@@ -1,0 +1,318 @@
+"""The check-in API (C4): one, batch, the phone's identification; idempotency, errors, rate limit."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from phongdich.checkins.models import CheckIn, IdempotencyRecord, PremisesCode, Source, Visitor
+from phongdich.checkins.services import premises_code_revoke, visitor_identify
+from phongdich.core.models import AuditLog
+from phongdich.people.models import Person
+
+from .conftest import make_person
+
+pytestmark = pytest.mark.django_db
+
+ONE = "/api/v1/checkins"
+BATCH = "/api/v1/checkins/batch"
+VISITORS = "/api/v1/checkins/visitors"
+
+
+def post(client: Client, url: str, body: Any, **headers: str) -> Any:
+    return client.post(url, data=json.dumps(body), content_type="application/json", headers=headers)
+
+
+@pytest.fixture
+def device(workshop: Any) -> str:
+    return visitor_identify(
+        premises=workshop, full_name="Đỗ Thị Hạnh", phone="0912000111", birth_year=1995, sex="F"
+    ).device_token
+
+
+def item(code: PremisesCode, device: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "client_id": str(uuid.uuid4()),
+        "at": (timezone.now() - timedelta(minutes=1)).isoformat(),
+        "token": code.token,
+        "device": device,
+        **extra,
+    }
+
+
+def token_client(user: Any) -> Client:
+    key = Token.objects.create(user=user).key
+    return Client(headers={"Authorization": f"Token {key}"})
+
+
+# --- One check-in ---------------------------------------------------------------------------
+
+
+def test_poster_checkin_is_stored_once_when_sent_twice_C4(client: Client, workshop_code: Any, device: str) -> None:
+    body = item(workshop_code, device)
+    first = post(client, ONE, body)
+    assert first.status_code == 201, first.content
+    assert first.json()["created"] is True
+    assert first.json()["premises"] == "Xưởng may số 1"
+    again = post(client, ONE + "/", body)  # the trailing-slash path too
+    assert again.status_code == 200
+    assert again.json()["created"] is False
+    stored = CheckIn.objects.get()
+    assert stored.source == Source.POSTER
+    assert str(stored.client_id) == body["client_id"]
+
+
+def test_device_clock_error_is_corrected_by_sent_at_C4(client: Client, workshop_code: Any, device: str) -> None:
+    # The phone's clock is 3 hours fast: it checked in 10 minutes ago by its clock, and says when it sent.
+    fast = timedelta(hours=3)
+    now = timezone.now()
+    body = item(workshop_code, device, at=(now + fast - timedelta(minutes=10)).isoformat())
+    body["sent_at"] = (now + fast).isoformat()
+    assert post(client, ONE, body).status_code == 201
+    assert abs(CheckIn.objects.get().at - (now - timedelta(minutes=10))) < timedelta(seconds=30)
+    # Without sent_at the same time is refused as in the future, in Vietnamese.
+    bad = item(workshop_code, device, at=(now + fast).isoformat())
+    response = post(client, ONE, bad)
+    assert response.status_code == 400
+    assert "tương lai" in response.json()["at"][0]
+
+
+def test_forged_revoked_and_unknown_device_get_clear_errors_C4(client: Client, workshop_code: Any, device: str) -> None:
+    forged = post(client, ONE, item(workshop_code, device, token="A" * 32))
+    assert forged.status_code == 400
+    assert forged.json()["token"] == ["Mã QR không hợp lệ. Vui lòng quét lại mã dán tại địa điểm."]
+    stranger = post(client, ONE, item(workshop_code, "thiet-bi-gia"))
+    assert stranger.status_code == 400
+    assert "chưa đăng ký" in stranger.json()["device"][0]
+    premises_code_revoke(actor=None, code=workshop_code)
+    revoked = post(client, ONE, item(workshop_code, device))
+    assert revoked.status_code == 410
+    assert revoked.json()["detail"].startswith("Mã QR này đã bị thu hồi")
+    assert CheckIn.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type", "status", "message"),
+    [
+        ('{"client_id": ', "application/json", 400, "không phải JSON hợp lệ"),
+        ("[1, 2]", "application/json", 400, "phải là một đối tượng JSON"),
+        ("client_id=1", "application/x-www-form-urlencoded", 415, "Chỉ nhận dữ liệu JSON"),
+    ],
+)
+def test_malformed_bodies_get_vietnamese_errors_C4(
+    client: Client, raw: str, content_type: str, status: int, message: str
+) -> None:
+    for url in (ONE, BATCH, VISITORS):
+        response = client.post(url, data=raw, content_type=content_type)
+        if url == BATCH:  # anonymous: refused before the body is read
+            assert response.status_code in (401, 403)
+            continue
+        assert response.status_code == status, (url, response.content)
+        assert message in response.json()["detail"]
+    assert CheckIn.objects.count() == 0
+
+
+def test_missing_fields_and_both_places_are_field_errors_C4(client: Client, workshop_code: Any, device: str) -> None:
+    response = post(client, ONE, {"token": workshop_code.token, "device": device})
+    assert response.status_code == 400
+    assert set(response.json()) == {"client_id", "at"}
+    both = item(workshop_code, device, premises=str(workshop_code.premises.uid))
+    assert "token" in post(client, ONE, both).json()
+
+
+def test_anonymous_cannot_post_by_uids_C4(client: Client, workshop: Any, person: Person) -> None:
+    body = {"client_id": str(uuid.uuid4()), "at": timezone.now().isoformat()}
+    response = post(client, ONE, {**body, "premises": str(workshop.uid), "person": str(person.uid)})
+    assert response.status_code == 403
+    assert "xác thực" in response.json()["detail"]
+
+
+def test_token_client_posts_by_uids_in_scope_and_is_audited_C4(
+    cast: Any, workshop: Any, city_office: Any, person: Person
+) -> None:
+    gate = token_client(cast.oanh)  # head of the enterprise that owns the workshop
+    body = {"client_id": str(uuid.uuid4()), "at": timezone.now().isoformat(), "person": str(person.uid)}
+    response = post(gate, ONE, {**body, "premises": str(workshop.uid)})
+    assert response.status_code == 201, response.content
+    assert CheckIn.objects.get().source == Source.GATE
+    assert AuditLog.objects.filter(actor=cast.oanh, object_uid=body["client_id"]).exists()
+    outside = post(gate, ONE, {**body, "client_id": str(uuid.uuid4()), "premises": str(city_office.uid)})
+    assert outside.status_code == 400
+    assert "premises" in outside.json()
+
+
+# --- Idempotency-Key ------------------------------------------------------------------------
+
+
+def test_idempotency_key_replays_the_stored_answer_C4(client: Client, workshop_code: Any, device: str) -> None:
+    body = item(workshop_code, device)
+    first = post(client, ONE, body, **{"Idempotency-Key": "k-1"})
+    replay = post(client, ONE, body, **{"Idempotency-Key": "k-1"})
+    assert first.status_code == replay.status_code == 201
+    assert replay.json() == first.json()
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    other = post(client, ONE, item(workshop_code, device), **{"Idempotency-Key": "k-1"})
+    assert other.status_code == 422
+    assert "nội dung khác" in other.json()["detail"]
+    assert CheckIn.objects.count() == 1
+    assert IdempotencyRecord.objects.count() == 1
+
+
+def test_idempotency_key_on_batch_C4(cast: Any, workshop_code: Any, device: str) -> None:
+    api = token_client(cast.oanh)
+    body = {"items": [item(workshop_code, device) for _ in range(3)]}
+    first = post(api, BATCH, body, **{"Idempotency-Key": "lo-7"})
+    assert first.status_code == 201
+    assert first.json() == {"received": 3, "created": 3, "duplicates": 0}
+    replay = post(api, BATCH, body, **{"Idempotency-Key": "lo-7"})
+    assert replay.json() == first.json()
+    changed = post(api, BATCH, {"items": body["items"][:2]}, **{"Idempotency-Key": "lo-7"})
+    assert changed.status_code == 422
+    assert CheckIn.objects.count() == 3
+
+
+# --- Batch ----------------------------------------------------------------------------------
+
+
+def test_batch_is_all_or_nothing_with_errors_per_item_C4(
+    cast: Any, workshop_code: Any, device: str, person: Person
+) -> None:
+    api = token_client(cast.oanh)
+    good = [item(workshop_code, device) for _ in range(4)]
+    by_uid = {
+        "client_id": str(uuid.uuid4()),
+        "at": timezone.now().isoformat(),
+        "premises": str(workshop_code.premises.uid),
+        "person": str(person.uid),
+    }
+    bad = [
+        {**good[0], "client_id": "khong-phai-uuid"},
+        {**good[1], "client_id": str(uuid.uuid4()), "token": "gia-mao"},
+        {**good[2], "client_id": str(uuid.uuid4()), "at": (timezone.now() - timedelta(days=5)).isoformat()},
+        "khong-phai-doi-tuong",
+    ]
+    response = post(api, BATCH, {"items": [*good, by_uid, *bad]})
+    assert response.status_code == 400
+    data = response.json()
+    assert "không lượt nào được lưu" in data["detail"]
+    assert [e["index"] for e in data["errors"]] == [5, 6, 7, 8]
+    assert "client_id" in data["errors"][0]["errors"]
+    assert data["errors"][1]["errors"]["token"][0].startswith("Mã QR không hợp lệ")
+    assert "72 giờ" in data["errors"][2]["errors"]["at"][0]
+    assert CheckIn.objects.count() == 0
+    ok = post(api, BATCH + "/", {"items": [*good, by_uid, good[0]]})
+    assert ok.status_code == 201
+    assert ok.json() == {"received": 6, "created": 5, "duplicates": 1}
+    assert CheckIn.objects.count() == 5
+
+
+def test_oversize_and_empty_batches_are_refused_C4(cast: Any, workshop_code: Any, device: str) -> None:
+    api = token_client(cast.oanh)
+    items = [item(workshop_code, device) for _ in range(1001)]
+    response = post(api, BATCH, {"items": items})
+    assert response.status_code == 413
+    assert "tối đa 1000" in response.json()["detail"]
+    assert post(api, BATCH, {"items": []}).status_code == 400
+    assert "danh sách" in post(api, BATCH, {"items": "x"}).json()["detail"]
+    assert post(api, BATCH, {"items": items[:1000]}).json()["created"] == 1000
+    assert CheckIn.objects.count() == 1000
+
+
+def test_batch_needs_authentication_C4(client: Client, workshop_code: Any, device: str) -> None:
+    response = post(client, BATCH, {"items": [item(workshop_code, device)]})
+    assert response.status_code in (401, 403)
+    assert CheckIn.objects.count() == 0
+
+
+# --- Rate limit -----------------------------------------------------------------------------
+
+
+def test_burst_from_one_address_gets_429_in_vietnamese_C4(
+    client: Client, workshop_code: Any, device: str, settings: Any
+) -> None:
+    """A burst of 10,000 requests from one address: the first ``limit`` pass, the rest get 429."""
+    settings.CHECKIN_RATE_PER_MINUTE = 50
+    # A one-day window, so that the burst (some seconds in a test) does not straddle two windows.
+    settings.CHECKIN_RATE_WINDOW_SECONDS = 86_400
+    if 86_400 - time.time() % 86_400 < 120:
+        time.sleep(121)
+    statuses: dict[int, int] = {}
+    body = json.dumps(item(workshop_code, device))
+    last = None
+    for _ in range(10_000):
+        last = client.post(ONE, data=body, content_type="application/json")
+        statuses[last.status_code] = statuses.get(last.status_code, 0) + 1
+    assert statuses == {201: 1, 200: 49, 429: 9_950}
+    assert last is not None
+    assert "Quá nhiều yêu cầu từ địa chỉ này" in last.json()["detail"]
+    assert 0 < int(last.headers["Retry-After"]) <= 86_400
+    other_address = client.post(ONE, data=body, content_type="application/json", REMOTE_ADDR="10.0.0.9")
+    assert other_address.status_code == 200
+    assert CheckIn.objects.count() == 1
+
+
+# --- Identification -------------------------------------------------------------------------
+
+
+def test_visitor_identification_sets_cookie_and_checkin_uses_it_C4(client: Client, workshop_code: Any) -> None:
+    body = {
+        "token": workshop_code.token,
+        "full_name": "Vũ Văn Long",
+        "phone": "0388 123 456",
+        "birth_year": 1988,
+        "sex": "M",
+    }
+    response = post(client, VISITORS + "/", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["name"] == "Vũ Văn Long"
+    assert "pd_device" in response.cookies
+    assert Visitor.objects.get().person.phone == "0388123456"
+    no_device = {k: v for k, v in item(workshop_code, "").items() if k != "device"}
+    assert post(client, ONE, no_device).status_code == 201
+    assert CheckIn.objects.get().person.full_name == "Vũ Văn Long"
+
+
+def test_visitor_identification_errors_C4(client: Client, workshop_code: Any) -> None:
+    base = {
+        "token": workshop_code.token,
+        "full_name": "Vũ Văn Long",
+        "phone": "0388123456",
+        "birth_year": 1988,
+        "sex": "M",
+    }
+    bad_phone = post(client, VISITORS, {**base, "phone": "12345"})
+    assert bad_phone.status_code == 400
+    assert "10 chữ số" in bad_phone.json()["phone"][0]
+    no_year = post(client, VISITORS, {**base, "birth_year": None})
+    assert "năm sinh" in no_year.json()["birth_year"][0]
+    forged = post(client, VISITORS, {**base, "token": "gia"})
+    assert forged.status_code == 400
+    assert "token" in forged.json()
+    assert Visitor.objects.count() == 0
+    assert Person.objects.count() == 0
+
+
+def test_checkins_are_in_the_openapi_schema_C4(client: Client, cast: Any) -> None:
+    client.force_login(cast.alice)
+    schema = client.get("/api/schema/?format=json").json()
+    for path in ("/api/v1/checkins", "/api/v1/checkins/batch", "/api/v1/checkins/visitors"):
+        assert "post" in schema["paths"][path]
+    assert "/api/v1/checkins/" not in schema["paths"]
+    params = schema["paths"]["/api/v1/checkins"]["post"]["parameters"]
+    assert any(p["name"] == "Idempotency-Key" for p in params)
+
+
+def test_person_made_by_page_is_found_again_C4(workshop: Any, tree: Any) -> None:
+    make_person(tree.quan_trieu)
+    first = visitor_identify(premises=workshop, full_name="Hà Văn Tú", phone="0912999888", birth_year=1977, sex="M")
+    second = visitor_identify(premises=workshop, full_name="Hà Văn Tú", phone="0912999888", birth_year=1977, sex="M")
+    assert first.visitor.person == second.visitor.person
+    assert first.device_token != second.device_token
