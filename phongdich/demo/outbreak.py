@@ -33,7 +33,7 @@ from phongdich.cases.services import case_register, cluster_create
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.models import Organisation, OrganisationKind, Premises, Sector
 from phongdich.orgs.services import organisation_create, premises_create
-from phongdich.people.models import Person
+from phongdich.people.models import Person, StaffMembership
 from phongdich.people.services import person_create
 from phongdich.quarantine.models import Episode, EpisodeKind, EpisodeStatus, Facility, FacilityKind, Handover
 from phongdich.quarantine.services import episode_release, episode_start, facility_create, handover_acknowledge
@@ -126,6 +126,10 @@ def _factory(park_unit: Unit) -> tuple[Organisation, list[Premises]]:
             sector=Sector.INDUSTRY,
             address=FACTORY_ADDRESS,
         )
+    # Like every demo organisation: an office and a gate, where QR posters go (M1).
+    for name, kind in (("Văn phòng công ty", Premises.Kind.OFFICE), ("Cổng chính", Premises.Kind.GATE)):
+        if not Premises.objects.filter(organisation=factory, name=name).exists():
+            premises_create(organisation=factory, name=name, kind=kind, address=FACTORY_ADDRESS)
     lines = []
     for name in LINES:
         line = Premises.objects.filter(organisation=factory, name=name).first()
@@ -288,6 +292,15 @@ def quarantine_outbreak(*, built: Built, facility: Facility, today: date) -> dic
     return {"started": started, "refused": refused, "released": released, "acknowledged": acknowledged}
 
 
+def _factory_staff(cluster: Cluster, *, seed: int) -> None:
+    """The factory's head, deputies and staff among its workers, like every demo organisation (D3)."""
+    from .steps import _staff_build  # imported here: steps imports this module
+
+    factory = cluster.organisation
+    if factory is not None and not StaffMembership.objects.filter(organisation=factory).exists():
+        _staff_build(org=factory, head_title="Giám đốc", rng=random.Random(seed))
+
+
 def step_outbreak(demo: Demo) -> None:
     """The factory outbreak: 49 cases in a cluster, their contacts traced and quarantined."""
     existing = Cluster.objects.filter(name=CLUSTER_NAME).first()
@@ -301,6 +314,7 @@ def step_outbreak(demo: Demo) -> None:
             demo.say("Ổ dịch giả lập: thiếu đơn vị hành chính của thị xã Phổ Yên, bỏ qua.")
             return
         cluster, built = made
+        _factory_staff(cluster, seed=demo.seed + 4)
         facility = _facility(Unit.objects.get(tree=catalogue.TREE, code=catalogue.DONG_TIEN))
         counts = quarantine_outbreak(built=built, facility=facility, today=today)
     contacts = Contact.objects.filter(contact__in=[p for p, _d in built.coworkers + built.household]).count()

@@ -35,7 +35,10 @@ from phongdich.people.models import Person, StaffCategory, StaffMembership
 
 from . import catalogue
 from .catalogue import LoginSpec, OrgSpec
+from .declarations import step_declarations
 from .epidemic_areas import step_epidemic_areas
+from .outbreak import step_outbreak
+from .quarantine import step_quarantine
 from .synthetic import REFERENCE_YEAR, Employer, PopulationGenerator, people_bulk_create, residences_for
 
 LOGINS_FILE = "demo-logins.json"
@@ -551,6 +554,9 @@ STEPS: list[tuple[str, Step]] = [
     ("users", step_users),
     ("cases", step_cases),
     ("epidemic_areas", step_epidemic_areas),
+    ("quarantine", step_quarantine),
+    ("declarations", step_declarations),
+    ("outbreak", step_outbreak),
 ]
 
 

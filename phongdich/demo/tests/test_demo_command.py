@@ -64,7 +64,8 @@ def test_demo_builds_thai_nguyen_with_hamlets_and_people_D1(var_dir: Path) -> No
     assert not Person.objects.filter(residence_unit=quan_trieu).exists()
 
     people = Person.objects.filter(is_synthetic=True)
-    assert people.count() == PEOPLE == Person.objects.count()
+    # Later steps (quarantine, declarations, outbreak …) draw a few more synthetic people of their own.
+    assert PEOPLE <= people.count() == Person.objects.count() <= PEOPLE * 2
     for person in people:
         assert person.name_folded
         assert person.given_name_folded == person.name_folded.split()[-1]
