@@ -236,7 +236,8 @@ def area_export_view(request: HttpRequest, uid: str, fmt: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_create_view(request: HttpRequest) -> HttpResponse:
-    form = VisitForm(request.POST or None, user=request.user)
+    # From a person's page: ?person=<uid> fills the person in.
+    form = VisitForm(request.POST or None, user=request.user, initial={"person": request.GET.get("person", "")[:64]})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

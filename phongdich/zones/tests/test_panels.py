@@ -37,3 +37,13 @@ def test_person_page_shows_active_exposure_with_reason_M5(cast: Any, tree: Any, 
     html = client.get(f"/people/{person.uid}/").content.decode()
     assert "Hàn Quốc" in html
     assert "Không có cờ phơi nhiễm đang hiệu lực." not in html
+
+
+def test_recording_a_visit_from_a_person_page_fills_the_person_in_M5(cast: Any, tree: Any, client: Client) -> None:
+    person = person_create(
+        actor=cast.cuong, full_name="Hà Văn Đến", birth_year=1985, sex="M", residence_unit=tree.quan_trieu
+    ).person
+    assert person is not None
+    client.force_login(cast.cuong)
+    html = client.get(f"/zones/visits/new/?person={person.uid}").content.decode()
+    assert f'value="{person.uid}"' in html
