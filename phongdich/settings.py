@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "phongdich.tracing",
     "phongdich.checkins",
     "phongdich.healthpass",
+    "phongdich.exposures",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from phongdich.checkins import urls as checkins_urls
 from phongdich.core import urls as core_urls
 from phongdich.dashboard import urls as dashboard_urls
 from phongdich.declarations import urls as declarations_urls
+from phongdich.exposures import urls as exposures_urls
 from phongdich.geo import urls as geo_urls
 from phongdich.healthpass import urls as healthpass_urls
 from phongdich.movements import urls as movements_urls
@@ -31,6 +32,7 @@ api_v1 = [
     *tracing_urls.api_urlpatterns,
     *checkins_urls.api_urlpatterns,
     *healthpass_urls.api_urlpatterns,
+    *exposures_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -58,6 +60,7 @@ urlpatterns = [
     path("tracing/", include((tracing_urls.urlpatterns, "tracing"), namespace="tracing")),
     path("checkins/", include((checkins_urls.urlpatterns, "checkins"), namespace="checkins")),
     path("", include((checkins_urls.public_urlpatterns, "checkin"), namespace="checkin")),
+    path("exposures/", include((exposures_urls.urlpatterns, "exposures"), namespace="exposures")),
     path("healthpass/", include((healthpass_urls.urlpatterns, "healthpass"), namespace="healthpass")),
     path("", include((healthpass_urls.public_urlpatterns, "pass"), namespace="pass")),
 ]
