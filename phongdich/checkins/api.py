@@ -44,6 +44,7 @@ from . import throttle
 from .models import IdempotencyRecord, Source, Visitor
 from .selectors import code_by_token
 from .services import (
+    PREMISES_INACTIVE,
     BatchRow,
     check_time,
     checkin_record,
@@ -255,7 +256,10 @@ def idempotent(request: Request, data: dict[str, Any], endpoint: str, compute: C
                 return response
     except IntegrityError:
         # Another request with the same key committed first: answer as it did.
-        record = IdempotencyRecord.objects.get(**record_filter)
+        found = IdempotencyRecord.objects.filter(**record_filter).first()
+        if found is None:
+            raise
+        record = found
     if record.request_hash != body_hash:
         raise Refused(status.HTTP_422_UNPROCESSABLE_ENTITY, KEY_REUSED)
     return Response(record.response, status=record.status, headers={"Idempotent-Replayed": "true"})
@@ -460,6 +464,8 @@ class CheckInBatchApi(CheckinApiView):
                     premises = resolver.place(item, revoked_status=status.HTTP_400_BAD_REQUEST)
                     if token:
                         codes[token] = premises
+                if not premises.is_active:
+                    raise ApplicationError(PREMISES_INACTIVE, field="premises")
                 person = resolver.who(item)
                 at = check_time(corrected_time(item, now), now=now)
             except ApplicationError as exc:
@@ -490,7 +496,8 @@ class VisitorCreateApi(CheckinApiView):
         premises = Resolver(user=None).place({"token": values.pop("token")})
         identified = visitor_identify(premises=premises, **values)
         response = Response(
-            {"device": identified.device_token, "name": identified.visitor.person.full_name},
+            # The name as typed, never the registered one: a CCCD must not reveal whose it is.
+            {"device": identified.device_token, "name": " ".join(str(values.get("full_name", "")).split())},
             status=status.HTTP_201_CREATED,
         )
         response.set_signed_cookie(

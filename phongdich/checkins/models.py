@@ -84,7 +84,10 @@ class Visitor(models.Model):
     """
 
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("người"))
+    # A named reverse relation (not "+"), so that merging two people moves their phones too.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="checkin_devices", verbose_name=_("người")
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
@@ -108,8 +111,9 @@ class CheckIn(models.Model):
     premises = models.ForeignKey(
         Premises, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("địa điểm")
     )
+    # Named reverse relation: ``people.services.person_merge`` moves what it can see.
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("người")
+        Person, on_delete=models.CASCADE, related_name="checkins", db_index=False, verbose_name=_("người")
     )
     at = models.DateTimeField(_("thời điểm"))
     received_at = models.DateTimeField(_("nhận lúc"))

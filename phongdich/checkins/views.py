@@ -52,6 +52,7 @@ def _texts() -> dict[str, str]:
         "first_offline": _("Lần đầu cần có mạng để đăng ký. Vui lòng thử lại khi có mạng."),
         "busy": _("Máy chủ đang bận, máy sẽ tự gửi lại sau ít phút."),
         "error": _("Không ghi nhận được: %(msg)s"),
+        "known": _("người dùng đã đăng ký trên điện thoại này"),
     }
 
 
@@ -74,7 +75,8 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
         "premises": premises,
         "token": code.token,
         "csrf": get_token(request),
-        "known_name": visitor.person.full_name if visitor else "",
+        # Only whether the phone is known: the page shows the name the phone itself keeps.
+        "known": "1" if visitor else "",
         "texts": _texts(),
         "days": services.retention_days(),
         "api": reverse("api:checkins-create"),

@@ -316,3 +316,20 @@ def test_person_made_by_page_is_found_again_C4(workshop: Any, tree: Any) -> None
     second = visitor_identify(premises=workshop, full_name="Hà Văn Tú", phone="0912999888", birth_year=1977, sex="M")
     assert first.visitor.person == second.visitor.person
     assert first.device_token != second.device_token
+
+
+def test_identification_by_cccd_does_not_reveal_the_registered_name_C4(client: Client, workshop_code: Any) -> None:
+    from phongdich.people.validators import cccd_make
+
+    cccd = cccd_make(province_code="19", sex="F", birth_year=1990, serial="004321")
+    holder = visitor_identify(
+        premises=workshop_code.premises, full_name="Tên Thật Của Chủ", phone="0912000999", cccd=cccd
+    )
+    response = post(
+        client, VISITORS, {"token": workshop_code.token, "full_name": "Người Khác", "phone": "0988000111", "cccd": cccd}
+    )
+    assert response.status_code == 201
+    assert response.json()["name"] == "Người Khác"
+    page = client.get(f"/c/{workshop_code.token}/").content.decode()
+    assert "Tên Thật Của Chủ" not in page
+    assert Visitor.objects.get(token_hash__isnull=False, pk__gt=holder.visitor.pk).person == holder.visitor.person

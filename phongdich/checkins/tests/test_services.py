@@ -238,3 +238,19 @@ def test_purge_command_and_beat_entry_D5(workshop: Any, person: Person, settings
     from phongdich.checkins.tasks import purge_checkins
 
     assert purge_checkins.name == "phongdich.checkins.tasks.purge_checkins"
+
+
+def test_merging_people_moves_their_checkins_and_phones_C4(workshop: Any, tree: Any) -> None:
+    from phongdich.people.services import person_merge
+
+    identified = visitor_identify(
+        premises=workshop, full_name="Lý Văn Gộp", phone="0912111222", birth_year=1980, sex="M"
+    )
+    drop = identified.visitor.person
+    keep = make_person(tree.quan_trieu, "Lý Văn Gộp")
+    checkin_record(premises=workshop, person=drop, at=timezone.now(), client_id=uuid.uuid4(), source="poster")
+    person_merge(keep=keep, drop=drop, actor=None)
+    assert CheckIn.objects.get().person_id == keep.pk
+    found = visitor_by_token(identified.device_token)
+    assert found is not None
+    assert found.person_id == keep.pk

@@ -44,7 +44,7 @@
   }
 
   function render() {
-    var known = get(K_NAME) || D.known;
+    var known = get(K_NAME) || (D.known ? T.known : "");
     form.hidden = !!known; tap.hidden = !known;
     if (known) $("name").textContent = known;
     var n = queue().length;
