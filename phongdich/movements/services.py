@@ -7,6 +7,7 @@ flags follow at once (M5). A departure closes the person's open arrival in that 
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -48,7 +49,7 @@ def _commune_of(unit: Unit) -> Unit:
     raise ValidationFailed(_("Chọn xã, phường, thị trấn hoặc thôn, xóm, tổ dân phố."), field="unit")
 
 
-def _check_unit(actor: User | None, unit: Unit | None) -> Unit:
+def _check_unit(actor: Any, unit: Unit | None) -> Unit:
     if not isinstance(unit, Unit):
         raise ValidationFailed(_("Chọn xã, phường hoặc thôn, xóm nơi đến/đi."), field="unit")
     commune = _commune_of(unit)
@@ -109,7 +110,7 @@ def open_arrival(*, person: Person, commune: Unit) -> Movement | None:
 
 def arrival_declare(
     *,
-    actor: User | None,
+    actor: Any,
     person: Person,
     unit: Unit,
     move_date: date,
@@ -215,7 +216,7 @@ def arrival_declare(
 
 def departure_declare(
     *,
-    actor: User | None,
+    actor: Any,
     person: Person,
     unit: Unit,
     move_date: date,
@@ -293,3 +294,60 @@ def departure_declare(
             },
         )
     return movement
+
+
+def person_for_declaration(
+    *,
+    actor: Any,
+    unit: Unit,
+    cccd: str = "",
+    phone: str = "",
+    full_name: str = "",
+    birth_year: int | None = None,
+    sex: str = "",
+    address: str = "",
+) -> Person:
+    """The person a declaration is about: found by CCCD (anywhere: it names one person), else by phone
+    among the people the actor may see (with the name when several share it); otherwise registered
+    through ``people.services.person_create`` with the lodging unit as the place of residence, so its
+    validation and de-duplication apply."""
+    from phongdich.core.text import fold
+    from phongdich.people.services import CreateOutcome, live_person, person_create
+    from phongdich.people.validators import normalise_phone, validate_cccd
+
+    cccd = re.sub(r"[\s.]", "", cccd or "")
+    if cccd:
+        cccd = validate_cccd(cccd)
+        holder = Person.objects.filter(cccd=cccd).first()
+        if holder is not None:
+            return live_person(holder)
+    phone = (phone or "").strip()
+    if phone:
+        phone = normalise_phone(phone)
+        visible = Person.objects.all() if actor is None else Person.objects.for_user(actor)
+        same = list(visible.active().filter(phone=phone)[:20])
+        if full_name:
+            same = [p for p in same if p.name_folded == fold(full_name)[:120]] or same
+        if len(same) == 1:
+            return same[0]
+    if not (full_name or "").strip():
+        raise ValidationFailed(
+            _("Không tìm thấy hồ sơ: nhập họ tên, năm sinh, giới tính để đăng ký mới."), field="full_name"
+        )
+    if not birth_year:
+        raise ValidationFailed(_("Nhập năm sinh."), field="birth_year")
+    _check_unit(actor, unit)
+    result = person_create(
+        actor=actor,
+        full_name=full_name,
+        birth_year=birth_year,
+        sex=sex,
+        cccd=cccd,
+        phone=phone,
+        residence_unit=unit,
+        address=address,
+    )
+    if result.outcome is CreateOutcome.POSSIBLE_DUPLICATE:
+        return result.candidates[0]
+    assert result.person is not None
+    return result.person
