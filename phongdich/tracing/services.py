@@ -191,6 +191,22 @@ class Graph:
     links: dict[int, tuple[int, int, date, date]] = field(default_factory=dict)
     people: set[int] = field(default_factory=set)
     named_by_someone: set[int] = field(default_factory=set)
+    units: dict[int, int] = field(default_factory=dict)  # person → residence unit
+    # How the people were found: everyone (``everything``), by last chain key (``keys``, ``known``)
+    # and one by one (``people - known``) — the other reads follow the same ways.
+    everything: bool = False
+    keys: set[int] = field(default_factory=set)
+    known: set[int] = field(default_factory=set)
+
+    def by_people(self, queryset: Any, person_field: str) -> Iterator[Any]:
+        """``queryset`` restricted to this graph's people, as a few batched querysets."""
+        if self.everything:
+            yield queryset
+            return
+        for chunk in _chunks(self.keys):
+            yield queryset.filter(**{f"{person_field}__tracing_level__chain_key__in": chunk})
+        for chunk in _chunks(self.people - self.known):
+            yield queryset.filter(**{f"{person_field}__in": chunk})
 
     def add(self, pk: int, source: int, contact: int, first: date, last: date) -> bool:
         if pk in self.links:
@@ -223,38 +239,56 @@ class Graph:
         return result
 
 
-_LINK_FIELDS = ("pk", "source_id", "contact_id", "first_exposure", "last_exposure")
+_LINK_FIELDS = (
+    "pk",
+    "source_id",
+    "contact_id",
+    "first_exposure",
+    "last_exposure",
+    "source__residence_unit_id",
+    "contact__residence_unit_id",
+)
+
+
+def _add_rows(graph: Graph, rows: Any, seen: set[int], found: set[int]) -> None:
+    for pk, s, c, first, last, s_unit, c_unit in rows:
+        if graph.add(pk, s, c, first, last):
+            graph.units[s], graph.units[c] = s_unit, c_unit
+            for p in (s, c):
+                if p not in seen:
+                    seen.add(p)
+                    found.add(p)
 
 
 def load_graph(person_ids: Iterable[int] | None = None) -> Graph:
     """The chains of these people (every contact reachable from them), or of everyone (``None``).
 
-    The people of the chains they were in at the last refresh are read at once (by ``chain_key``),
-    so a large chain costs a few batched reads rather than one round per generation; the search
-    then goes on from there for chains that have just merged.
+    The contacts of the chains they were in at the last refresh are read through their chain key
+    (a join, not a list of every person), then the search goes on one by one from the people
+    found outside those chains (chains that have just merged).
     """
     graph = Graph()
     if person_ids is None:
-        for row in Contact.objects.values_list(*_LINK_FIELDS).iterator(chunk_size=5000):
-            graph.add(*row)
+        graph.everything = True
+        _add_rows(graph, Contact.objects.values_list(*_LINK_FIELDS).iterator(chunk_size=5000), set(), set())
         return graph
-    seen = {int(p) for p in person_ids}
-    keys: set[int] = set()
-    for chunk in _chunks(seen):
-        keys.update(ContactLevel.objects.filter(person_id__in=chunk).values_list("chain_key", flat=True))
-    for chunk in _chunks(keys):
-        seen.update(ContactLevel.objects.filter(chain_key__in=chunk).values_list("person_id", flat=True))
-    frontier = set(seen)
+    seeds = {int(p) for p in person_ids}
+    for chunk in _chunks(seeds):
+        graph.keys.update(ContactLevel.objects.filter(person_id__in=chunk).values_list("chain_key", flat=True))
+    for chunk in _chunks(graph.keys):
+        graph.known.update(ContactLevel.objects.filter(chain_key__in=chunk).values_list("person_id", flat=True))
+    seen = seeds | graph.known
+    found: set[int] = set()
+    for chunk in _chunks(graph.keys):
+        for side in ("source", "contact"):
+            rows = Contact.objects.filter(**{f"{side}__tracing_level__chain_key__in": chunk}).values_list(*_LINK_FIELDS)
+            _add_rows(graph, rows, seen, found)
+    frontier = (seeds - graph.known) | found
     while frontier:
-        found: set[int] = set()
+        found = set()
         for chunk in _chunks(frontier):
             rows = Contact.objects.filter(Q(source_id__in=chunk) | Q(contact_id__in=chunk)).values_list(*_LINK_FIELDS)
-            for pk, s, c, first, last in rows:
-                if graph.add(pk, s, c, first, last):
-                    for p in (s, c):
-                        if p not in seen:
-                            seen.add(p)
-                            found.add(p)
+            _add_rows(graph, rows, seen, found)
         frontier = found
     return graph
 
@@ -280,40 +314,45 @@ def _case_field(name: str) -> bool:
     return any(f.name == name for f in Case._meta.get_fields())
 
 
-def _cases(members: Sequence[int]) -> tuple[dict[int, CaseFacts], dict[int, CaseFacts]]:
+def _cases(graph: Graph) -> tuple[dict[int, CaseFacts], dict[int, CaseFacts]]:
     """Per person: their latest confirmed case (F0), and their latest case of any status (shown)."""
     has_isolated, has_cluster = _case_field("isolated_on"), _case_field("cluster")
     names = ["pk", "person_id", "case_code", "status", "onset_date", "sampling_date", "confirmation_date"]
     names += ["isolated_on"] if has_isolated else []
     names += ["cluster_id"] if has_cluster else []
+    rows = []
+    for qs in graph.by_people(Case.objects.all(), "person"):
+        rows.extend(qs.values(*names))
+    rows.sort(key=lambda r: r["pk"])
     confirmed: dict[int, CaseFacts] = {}
     latest: dict[int, CaseFacts] = {}
-    for chunk in _chunks(members):
-        for row in Case.objects.filter(person_id__in=chunk).order_by("pk").values(*names):
-            facts = CaseFacts(
-                pk=row["pk"],
-                person_id=row["person_id"],
-                code=row["case_code"],
-                status=row["status"],
-                onset=row["onset_date"],
-                sampling=row["sampling_date"],
-                confirmation=row["confirmation_date"],
-                isolated_on=row.get("isolated_on"),
-                cluster_id=row.get("cluster_id"),
-                confirmed=row["status"] in CONFIRMED_STATUSES,
-            )
-            latest[facts.person_id] = facts
-            if facts.confirmed:
-                confirmed[facts.person_id] = facts
+    for row in rows:
+        if row["person_id"] not in graph.people:
+            continue
+        facts = CaseFacts(
+            pk=row["pk"],
+            person_id=row["person_id"],
+            code=row["case_code"],
+            status=row["status"],
+            onset=row["onset_date"],
+            sampling=row["sampling_date"],
+            confirmation=row["confirmation_date"],
+            isolated_on=row.get("isolated_on"),
+            cluster_id=row.get("cluster_id"),
+            confirmed=row["status"] in CONFIRMED_STATUSES,
+        )
+        latest[facts.person_id] = facts
+        if facts.confirmed:
+            confirmed[facts.person_id] = facts
     return confirmed, latest
 
 
-def _episodes(members: Sequence[int]) -> dict[int, list[tuple[date, date | None]]]:
+def _episodes(graph: Graph) -> dict[int, list[tuple[date, date | None]]]:
     spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for chunk in _chunks(members):
-        rows = Episode.objects.filter(person_id__in=chunk).values_list("person_id", "start_date", "released_on")
-        for person_id, start, released in rows:
-            spans[person_id].append((start, released))
+    for qs in graph.by_people(Episode.objects.all(), "person"):
+        for person_id, start, released in qs.values_list("person_id", "start_date", "released_on"):
+            if person_id in graph.people:
+                spans[person_id].append((start, released))
     for value in spans.values():
         value.sort()
     return spans
@@ -416,34 +455,43 @@ def derive_levels(
 _LEVEL_FIELDS = ("level", "reason", "index_case_id", "via_id", "exposed_from", "isolated_on", "chain_key")
 
 
-def _write_levels(derived: dict[int, Derived], drop: set[int]) -> int:
-    """Store the derived rows (only those that changed) and drop the rows of ``drop``; rows changed."""
+def _write_levels(derived: dict[int, Derived], drop: set[int], graph: Graph) -> int:
+    """Store the derived rows (only those that changed) and drop the rows of ``drop``; rows changed.
+
+    The stored rows are compared as plain tuples; model objects are made only for what changes.
+    """
     changed = 0
-    existing: dict[int, ContactLevel] = {}
-    for chunk in _chunks(set(derived) | drop):
-        for row in ContactLevel.objects.filter(person_id__in=chunk):
-            existing[row.person_id] = row
+    existing: dict[int, tuple[Any, ...]] = {}
+    fields = ("person_id", "pk", *_LEVEL_FIELDS)
+    if graph.everything:
+        batches: list[Any] = [ContactLevel.objects.all()]
+    else:
+        batches = [ContactLevel.objects.filter(chain_key__in=chunk) for chunk in _chunks(graph.keys)]
+        batches += [
+            ContactLevel.objects.filter(person_id__in=chunk) for chunk in _chunks((set(derived) | drop) - graph.known)
+        ]
+    for qs in batches:
+        for row in qs.values_list(*fields).iterator(chunk_size=5000):
+            existing[row[0]] = row[1:]
     to_update: list[ContactLevel] = []
     to_create: list[ContactLevel] = []
+    now = timezone.now()
     for p, d in derived.items():
+        values = (d.level, d.reason, d.index_case_id, d.via_id, d.exposed_from, d.isolated_on, d.chain_key)
         current = existing.get(p)
-        values = {
-            "level": d.level,
-            "reason": d.reason,
-            "index_case_id": d.index_case_id,
-            "via_id": d.via_id,
-            "exposed_from": d.exposed_from,
-            "isolated_on": d.isolated_on,
-            "chain_key": d.chain_key,
-        }
+        if current is not None and current[1:] == values:
+            continue
+        row = ContactLevel(
+            person_id=p,
+            within_window=d.level is not None,
+            derived_at=now,
+            **dict(zip(_LEVEL_FIELDS, values, strict=True)),
+        )
         if current is None:
-            to_create.append(ContactLevel(person_id=p, within_window=d.level is not None, **values))
-        elif any(getattr(current, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(current, k, v)
-            current.within_window = d.level is not None
-            current.derived_at = timezone.now()
-            to_update.append(current)
+            to_create.append(row)
+        else:
+            row.pk = current[0]
+            to_update.append(row)
     ContactLevel.objects.bulk_create(to_create, batch_size=NODE_BATCH)
     ContactLevel.objects.bulk_update(to_update, [*_LEVEL_FIELDS, "within_window", "derived_at"], batch_size=NODE_BATCH)
     changed += len(to_create) + len(to_update)
@@ -516,8 +564,8 @@ def _chain_rows(
     f0: dict[int, CaseFacts],
     units: dict[int, int],
     links: _LinkStats,
-) -> tuple[dict[str, Any], list[ChainNode]]:
-    """The snapshot's fields and its nodes (not yet attached to a snapshot row) for one chain."""
+) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
+    """The snapshot's fields and its nodes, as tuples ``(person, *_NODE_FIELDS)``, for one chain."""
     layout = _layout(members, graph, levels, latest)
     children: dict[int, int] = defaultdict(int)
     for _p, _g, _pos, parent in layout:
@@ -552,19 +600,20 @@ def _chain_rows(
     nodes = []
     for p, g, pos, parent in layout:
         case = latest.get(p)
+        # (person, *_NODE_FIELDS)
         nodes.append(
-            ChainNode(
-                person_id=p,
-                generation=g,
-                position=pos,
-                parent_id=parent,
-                level=levels[p].level,
-                case_id=case.pk if case else None,
-                case_code=case.code if case else "",
-                status=case.status if case else "",
-                cluster_id=case.cluster_id if case else None,
-                unit_id=units[p],
-                children=children[p],
+            (
+                p,
+                g,
+                pos,
+                parent,
+                levels[p].level,
+                case.pk if case else None,
+                case.code if case else "",
+                case.status if case else "",
+                case.cluster_id if case else None,
+                units[p],
+                children[p],
             )
         )
     return fields, nodes
@@ -586,7 +635,7 @@ _CHAIN_FIELDS = [
 ]
 
 
-def _write_chains(rows: dict[int, tuple[dict[str, Any], list[ChainNode]]]) -> None:
+def _write_chains(rows: dict[int, tuple[dict[str, Any], list[tuple[Any, ...]]]]) -> None:
     """Store the snapshots (by key) and replace their nodes, in batches."""
     existing: dict[int, ChainSnapshot] = {}
     for chunk in _chunks(set(rows)):
@@ -614,26 +663,45 @@ def _write_chains(rows: dict[int, tuple[dict[str, Any], list[ChainNode]]]) -> No
             current[(row[0], row[1])] = row[2:]
     to_create_nodes: list[ChainNode] = []
     to_update_nodes: list[ChainNode] = []
+    renew: list[int] = []  # chains whose nodes are mostly new: delete and insert (faster than updates)
     keep: set[int] = set()
+
+    def node(chain_id: int, values: tuple[Any, ...], pk: int | None = None) -> ChainNode:
+        return ChainNode(
+            pk=pk, chain_id=chain_id, person_id=values[0], **dict(zip(_NODE_FIELDS, values[1:], strict=True))
+        )
+
     for key, (_fields, nodes) in rows.items():
         chain_id = ids[key]
-        for node in nodes:
-            node.chain_id = chain_id
-            old = current.get((chain_id, node.person_id))
+        creates, updates, kept = [], [], []
+        for values in nodes:
+            old = current.get((chain_id, values[0]))
             if old is None:
-                to_create_nodes.append(node)
+                creates.append(values)
                 continue
-            keep.add(old[0])
-            if tuple(getattr(node, f) for f in _NODE_FIELDS) != old[1:]:
-                node.pk = old[0]
-                to_update_nodes.append(node)
-    gone = [values[0] for values in current.values() if values[0] not in keep]
+            kept.append(old[0])
+            if values[1:] != old[1:]:
+                updates.append((values, old[0]))
+        if len(updates) > RENEW_AFTER and len(updates) * 20 > len(nodes):
+            renew.append(chain_id)
+            to_create_nodes.extend(node(chain_id, values) for values in nodes)
+            continue
+        keep.update(kept)
+        to_create_nodes.extend(node(chain_id, values) for values in creates)
+        to_update_nodes.extend(node(chain_id, values, pk) for values, pk in updates)
+    for chunk in _chunks(renew):
+        ChainNode.objects.filter(chain_id__in=chunk).delete()
+    renewed = set(renew)
+    gone = [
+        values[0] for (chain_id, _p), values in current.items() if chain_id not in renewed and values[0] not in keep
+    ]
     for chunk in _chunks(gone):
         ChainNode.objects.filter(pk__in=chunk).delete()
     ChainNode.objects.bulk_update(to_update_nodes, _NODE_FIELDS, batch_size=NODE_BATCH)
     ChainNode.objects.bulk_create(to_create_nodes, batch_size=NODE_BATCH)
 
 
+RENEW_AFTER = 200
 _NODE_FIELDS = [
     "generation",
     "position",
@@ -665,21 +733,16 @@ def _refresh(person_ids: Iterable[int] | None, *, levels: bool, chains: bool) ->
     seeds = None if person_ids is None else {int(p) for p in person_ids}
     graph = load_graph(seeds)
     components = graph.components()
-    everyone = set(graph.people) | (seeds or set())
-    old_keys: set[int] = set()
+    old_keys: set[int] = set(graph.keys)
     if person_ids is None:
         old_keys.update(ChainSnapshot.objects.values_list("key", flat=True))
     else:
-        for chunk in _chunks(everyone):
+        for chunk in _chunks((graph.people | (seeds or set())) - graph.known):
             old_keys.update(ContactLevel.objects.filter(person_id__in=chunk).values_list("chain_key", flat=True))
     rules = list(F1WindowRule.objects.all())
-    people = sorted(graph.people)
-    f0, latest = _cases(people)
-    episodes = _episodes(people)
-    units: dict[int, int] = {}
-    if chains:
-        for chunk in _chunks(people):
-            units.update(Person.objects.filter(pk__in=chunk).values_list("pk", "residence_unit_id"))
+    f0, latest = _cases(graph)
+    episodes = _episodes(graph)
+    units = graph.units
     component_of: dict[int, int] = {}
     for members in components:
         key = min(members)
@@ -689,7 +752,7 @@ def _refresh(person_ids: Iterable[int] | None, *, levels: bool, chains: bool) ->
     for source, _contact, first, last in graph.links.values():
         stats[component_of[source]].add(first, last)
     derived: dict[int, Derived] = {}
-    chain_rows: dict[int, tuple[dict[str, Any], list[ChainNode]]] = {}
+    chain_rows: dict[int, tuple[dict[str, Any], list[tuple[Any, ...]]]] = {}
     for members in components:
         part = derive_levels(members=members, graph=graph, f0=f0, episodes=episodes, rules=rules)
         derived.update(part)
@@ -704,7 +767,7 @@ def _refresh(person_ids: Iterable[int] | None, *, levels: bool, chains: bool) ->
             if person_ids is None:
                 # Everything was rebuilt: rows of people no longer in any chain go.
                 drop = set(ContactLevel.objects.values_list("person_id", flat=True)) - graph.people
-            changed += _write_levels(derived, drop)
+            changed += _write_levels(derived, drop, graph)
         if chains:
             _write_chains(chain_rows)
             for chunk in _chunks(old_keys - new_keys):

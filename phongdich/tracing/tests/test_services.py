@@ -210,6 +210,9 @@ def test_chains_merge_and_full_rebuild_idempotent_C4(
     )
     assert ChainSnapshot.objects.count() == 1
     assert ChainSnapshot.objects.get().size == 6
+    merged = ChainNode.objects.filter(chain=ChainSnapshot.objects.get())
+    assert merged.count() == ChainNode.objects.count() == 6  # the other chain's nodes went with it
+    assert sorted(merged.filter(generation=0).values_list("person_id", flat=True)) == sorted([chain["x"].pk, y.pk])
     assert level(chain["b"]) == 1  # now an F1 of Y
     result = tracing_refresh()
     assert result.chains == 1
