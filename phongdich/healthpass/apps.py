@@ -6,3 +6,10 @@ class HealthpassConfig(AppConfig):
     name = "phongdich.healthpass"
     label = "healthpass"
     verbose_name = _("Mã QR sức khỏe")
+
+    def ready(self) -> None:
+        from phongdich.people.panels import register_panel
+
+        from .panels import pass_panel
+
+        register_panel("healthpass", pass_panel, order=60)
