@@ -51,6 +51,11 @@ def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+def device_token_hash(token: str) -> str:
+    """What ``Visitor.token_hash`` holds for a phone's device token (for bulk loaders too)."""
+    return _hash(token)
+
+
 def new_token() -> str:
     """192 random bits, URL-safe (32 characters)."""
     return secrets.token_urlsafe(24)

@@ -333,3 +333,26 @@ def test_identification_by_cccd_does_not_reveal_the_registered_name_C4(client: C
     page = client.get(f"/c/{workshop_code.token}/").content.decode()
     assert "Tên Thật Của Chủ" not in page
     assert Visitor.objects.get(token_hash__isnull=False, pk__gt=holder.visitor.pk).person == holder.visitor.person
+
+
+def test_batch_of_1000_takes_a_bounded_number_of_queries_C4(
+    cast: Any, workshop_code: Any, office_code: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Ingest cost does not grow in queries with the batch: lookups are one query per kind."""
+    devices = [
+        visitor_identify(
+            premises=workshop_code.premises,
+            full_name=f"Công Nhân {n}",
+            phone=f"09120001{n:02d}",
+            birth_year=1990,
+            sex="M",
+        ).device_token
+        for n in range(20)
+    ]
+    items = [item(workshop_code if n % 2 else office_code, devices[n % 20]) for n in range(1000)]
+    api = token_client(cast.oanh)
+    # SQLite splits the 1,000-row INSERT by its 999-variable limit (about 7 statements); PostgreSQL does one.
+    with django_assert_max_num_queries(25):
+        response = post(api, BATCH, {"items": items})
+    assert response.status_code == 201
+    assert response.json()["created"] == 1000
