@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from phongdich.core.audit import audit
 from phongdich.core.errors import ValidationFailed
-from phongdich.core.models import AuditAction, User
+from phongdich.core.models import AuditAction
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person

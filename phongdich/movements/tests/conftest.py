@@ -26,15 +26,8 @@ _numbers = count(1)
 
 def make_person(unit: Any, name: str = "", **fields: Any) -> Person:
     n = next(_numbers)
-    result = person_create(
-        actor=None,
-        force=True,
-        full_name=name or f"Lê Văn Đến {n}",
-        birth_year=1970 + n % 40,
-        sex="M",
-        residence_unit=unit,
-        **fields,
-    )
+    values = {"birth_year": 1970 + n % 40, "sex": "M", **fields}
+    result = person_create(actor=None, force=True, full_name=name or f"Lê Văn Đến {n}", residence_unit=unit, **values)
     assert result.person is not None
     return result.person
 
