@@ -69,6 +69,8 @@ DISTRICT_USERNAME = "bench_huyen"
 CHROMIUM = "/usr/bin/chromium"
 # The chain page has drawn its graph when its SVG holds a node.
 CHAIN_READY = "#chain-graph circle"
+ROLLUP_ROW = b'class="subtotal"'  # the door-to-door page's district total: the list was computed
+ROLLUP_READY = "#rollup tr.subtotal"
 GRAPH_PAGE = 500  # people per page of the chain graph, as chain.js asks
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -79,7 +81,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # Bumped when a stage's build changes, so that the stage (and those after it) is built again.
-STAGE_VERSIONS = {"population": 1, "cases": 1, "tracing": 1}
+STAGE_VERSIONS = {"population": 1, "cases": 1, "tracing": 1, "movements": 3}
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Scale:
     cases: int
     cluster: int
     contacts: int
+    arrivals: int
 
     def divided(self, divisor: int) -> Scale:
         return Scale(**{k: max(1, round(v / divisor)) for k, v in asdict(self).items()})
@@ -95,12 +98,12 @@ class Scale:
     def describe(self) -> str:
         return (
             f"{self.people:,} people, {self.cases:,} cases ({self.cluster:,} in the cluster), "
-            f"{self.contacts:,} contacts"
+            f"{self.contacts:,} contacts, {self.arrivals:,} arrivals"
         )
 
 
-FULL = Scale(people=1_300_000, cases=20_000, cluster=10_000, contacts=200_000)
-SMOKE = Scale(people=2_000, cases=50, cluster=25, contacts=300)
+FULL = Scale(people=1_300_000, cases=20_000, cluster=10_000, contacts=200_000, arrivals=26_000)
+SMOKE = Scale(people=2_000, cases=50, cluster=25, contacts=300, arrivals=40)
 
 
 # --- the parent ---------------------------------------------------------------------------
@@ -110,6 +113,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cases", type=int, default=FULL.cases, help="cases at the full scale")
     parser.add_argument("--cluster", type=int, default=FULL.cluster, help="cases of the cluster at the full scale")
     parser.add_argument("--contacts", type=int, default=FULL.contacts, help="contacts at the full scale")
+    parser.add_argument("--arrivals", type=int, default=FULL.arrivals, help="arrivals at the full scale")
     parser.add_argument("--divisor", type=int, default=100, help="the baseline is the full scale divided by this")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--smoke", action="store_true", help="2,000 people, 50 cases, 300 contacts vs 1/10 of it")
@@ -126,7 +130,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--child-out", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.smoke:
-        args.people, args.cases, args.cluster, args.contacts = asdict(SMOKE).values()
+        args.people, args.cases, args.cluster, args.contacts, args.arrivals = asdict(SMOKE).values()
         args.divisor = 10
         args.repeat, args.browser_repeat, args.rounds = min(args.repeat, 4), min(args.browser_repeat, 2), 1
     if args.workdir is None:
@@ -137,7 +141,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    full = Scale(people=args.people, cases=args.cases, cluster=args.cluster, contacts=args.contacts)
+    full = Scale(
+        people=args.people, cases=args.cases, cluster=args.cluster, contacts=args.contacts, arrivals=args.arrivals
+    )
     if args.child_out is not None:
         return child(args, full)
     if args.cluster > args.cases:
@@ -206,6 +212,7 @@ def child_argv(args: argparse.Namespace, scale: Scale, out: Path) -> list[str]:
         f"--cases={scale.cases}",
         f"--cluster={scale.cluster}",
         f"--contacts={scale.contacts}",
+        f"--arrivals={scale.arrivals}",
         f"--db={args.db}",
         f"--seed={args.seed}",
         f"--repeat={args.repeat}",
@@ -337,6 +344,20 @@ def stages(*, args: argparse.Namespace, scale: Scale) -> list[Stage]:
                 },
                 build=lambda: build_tracing(scale=scale, seed=seed),
                 clear=clear_tracing,
+            )
+        )
+    if has_app_model("movements", "Movement"):
+        plan.append(
+            Stage(
+                "movements",
+                {
+                    "version": STAGE_VERSIONS["movements"],
+                    "arrivals": scale.arrivals,
+                    "seed": seed,
+                    "code": code_fingerprint("phongdich/movements/models.py"),
+                },
+                build=lambda: build_movements(scale=scale, seed=seed),
+                clear=clear_movements,
             )
         )
     return plan
@@ -745,6 +766,118 @@ def build_tracing(*, scale: Scale, seed: int) -> None:
     )
 
 
+# --- arrivals from an epidemic area ----------------------------------------------------------
+DA_NANG = "48"
+DA_NANG_START = dt.date(2020, 7, 25)
+
+
+def epidemic_area() -> Any:
+    """Đà Nẵng, declared an epidemic area from 25/07/2020 (Thông báo 257/TB-VPCP), its units loaded."""
+    from phongdich.geo.loaders import load_units
+    from phongdich.geo.models import Level, Unit
+    from phongdich.zones.models import EpidemicArea, PlaceKind
+    from phongdich.zones.services import area_declare
+
+    city = Unit.objects.filter(tree=TREE, code=DA_NANG, level=Level.PROVINCE).first()
+    if city is None:
+        load_units(province=DA_NANG, tree=TREE)
+        city = Unit.objects.get(tree=TREE, code=DA_NANG, level=Level.PROVINCE)
+    area = EpidemicArea.objects.filter(unit=city, source_number="257/TB-VPCP").first()
+    if area is None:
+        area = area_declare(
+            actor=None,
+            kind=PlaceKind.UNIT,
+            unit=city,
+            start_date=DA_NANG_START,
+            source_number="257/TB-VPCP",
+            source_date=dt.date(2020, 7, 27),
+            source_issuer="Văn phòng Chính phủ",
+            source_text="Thông báo kết luận của Thường trực Chính phủ về công tác phòng, chống dịch COVID-19",
+            is_complex=True,
+        )
+    return area
+
+
+def clear_movements() -> None:
+    from phongdich.movements.models import Movement
+
+    Movement.objects.all().delete()
+
+
+def build_movements(*, scale: Scale, seed: int) -> None:
+    """``scale.arrivals`` arrivals into the province, four in five from Đà Nẵng's communes, one in
+    four into the cluster's district.
+
+    The area is declared first (through ``zones.services.area_declare``); the arrivals follow in
+    bulk, as officers declare them: July–August 2020 (some before the area's start on 25/07), into
+    the commune the person lives in, by coach, plane, train or car, lodging at home or with
+    relatives, two in five gone again a few days later. The others came from Hà Nội or abroad.
+    """
+    from django.db.models import Max, Min
+
+    from phongdich.demo.synthetic import BulkInserter
+    from phongdich.geo.models import Level, Unit
+    from phongdich.movements.models import DeclaredBy, Direction, LodgingKind, Movement, Transport
+    from phongdich.people.models import Person
+    from phongdich.zones.models import PlaceKind
+
+    rng = random.Random(seed + 11)
+    area = epidemic_area()
+    origins = list(Unit.objects.subtree(area.unit).filter(level=Level.COMMUNE).values_list("pk", flat=True))
+    # One arrival in four comes to work in the district's industrial parks: its residents.
+    district = Unit.objects.get(tree=TREE, code=DISTRICT)
+    local = list(
+        Person.objects.filter(residence_unit__in=Unit.objects.subtree(district).values("pk"))
+        .order_by("pk")
+        .values_list("id", "residence_unit_id")
+    )
+    chosen: dict[int, int] = dict(rng.sample(local, min(len(local), max(1, scale.arrivals // 4))))
+    workers = set(chosen)
+    bounds = Person.objects.aggregate(low=Min("id"), high=Max("id"))
+    total = Person.objects.count()
+    while len(chosen) < min(scale.arrivals, total):
+        ids = {rng.randint(bounds["low"], bounds["high"]) for _ in range(min(5000, 2 * scale.arrivals))}
+        for pk, unit_id in Person.objects.filter(id__in=ids - set(chosen)).values_list("id", "residence_unit_id"):
+            if len(chosen) < scale.arrivals:
+                chosen[pk] = unit_id
+    communes = dict(Unit.objects.filter(pk__in=set(chosen.values())).values_list("pk", "level"))
+    parents = dict(Unit.objects.filter(pk__in=set(chosen.values())).values_list("pk", "parent_id"))
+    transports = (Transport.COACH, Transport.PLANE, Transport.TRAIN, Transport.CAR, Transport.MOTORBIKE)
+    rows: list[dict[str, Any]] = []
+    for person_id, unit_id in chosen.items():
+        # From 15/07, ten days before the area's start; the district's workers came after it.
+        day = dt.date(2020, 7, 25 if person_id in workers else 15) + dt.timedelta(days=rng.randrange(15))
+        row: dict[str, Any] = {
+            "uid": uuid.UUID(int=rng.getrandbits(128), version=4),
+            "person_id": person_id,
+            "direction": Direction.ARRIVAL,
+            "unit_id": unit_id,
+            "commune_id": unit_id if communes[unit_id] == Level.COMMUNE else parents[unit_id],
+            "move_date": day,
+            "transport": rng.choice(transports),
+            "lodging_kind": rng.choice((LodgingKind.OWN_HOME, LodgingKind.OWN_HOME, LodgingKind.RELATIVE)),
+            "lodging_address": "Nhà riêng",
+            "declared_by": rng.choice((DeclaredBy.SELF, DeclaredBy.OFFICIAL)),
+            "left_on": day + dt.timedelta(days=rng.randint(3, 14)) if rng.random() < 0.4 else None,
+        }
+        roll = rng.random()
+        if roll < 0.8:
+            row.update(
+                place_kind=PlaceKind.UNIT,
+                place_unit_id=rng.choice(origins),
+                place_from=day - dt.timedelta(days=rng.randint(3, 30)),
+            )
+        elif roll < 0.9:
+            row.update(place_kind=PlaceKind.COUNTRY, country=rng.choice(("KR", "JP", "CN", "TW")))
+        else:
+            row.update(place_note="Hà Nội")
+        rows.append(row)
+    with big_sqlite_cache():
+        inserter = BulkInserter(Movement)
+        for chunk in range(0, len(rows), 5000):
+            inserter.insert(rows[chunk : chunk + 5000])
+
+
 def counts() -> dict[str, int]:
     """What the bench database holds (rows per table the pages read)."""
     from django.apps import apps
@@ -757,6 +890,7 @@ def counts() -> dict[str, int]:
         "contact_levels": ("tracing", "ContactLevel"),
         "chains": ("tracing", "ChainSnapshot"),
         "chain_nodes": ("tracing", "ChainNode"),
+        "movements": ("movements", "Movement"),
     }
     found: dict[str, int] = {}
     for name, (label, model) in tables.items():
@@ -813,7 +947,8 @@ class Target:
     name: str
     urls: list[str]
     ready_selector: str | None = None
-    browser: bool = True  # a page (timed in Chromium too), not a JSON endpoint
+    browser: bool = True  # a page (timed in Chromium too), not a JSON endpoint or a download
+    expect: bytes = b""  # what a response must hold to count (the list, not a form with errors)
 
 
 def url_for(name: str, notes: list[str], **kwargs: Any) -> str | None:
@@ -850,7 +985,34 @@ def targets_for(*, user: Any, rng: random.Random, repeat: int, notes: list[str])
     targets.append(Target("case_detail", [u for u in case_urls if u]))
     if has_app_model("tracing", "Contact"):
         targets.extend(tracing_targets(user=user, rng=rng, repeat=repeat, notes=notes))
+    if has_app_model("movements", "Movement"):
+        targets.extend(door_to_door_targets(repeat=repeat, notes=notes))
     return [t for t in targets if t.urls]
+
+
+def door_to_door_targets(*, repeat: int, notes: list[str]) -> list[Target]:
+    """The door-to-door list of the cluster's district for the epidemic area: the page (counts per
+    commune) and the list itself (the Excel file of every arrival, audited)."""
+    from urllib.parse import urlencode
+
+    from phongdich.geo.models import Unit
+    from phongdich.zones.models import EpidemicArea
+
+    url = url_for("movements:door-to-door", notes)
+    area = EpidemicArea.objects.filter(source_number="257/TB-VPCP").first()
+    if url is None or area is None:
+        return []
+    district = Unit.objects.get(tree=TREE, code=DISTRICT)
+    query = {"area": area.pk, "unit": district.pk}
+    return [
+        Target("door_to_door", [f"{url}?{urlencode(query)}"] * repeat, ready_selector=ROLLUP_READY, expect=ROLLUP_ROW),
+        Target(
+            "door_to_door_xlsx",
+            [f"{url}?{urlencode({**query, 'format': 'xlsx'})}"] * repeat,
+            browser=False,
+            expect=b"PK",  # a zip: the .xlsx file
+        ),
+    ]
 
 
 def tracing_targets(*, user: Any, rng: random.Random, repeat: int, notes: list[str]) -> list[Target]:
@@ -934,6 +1096,8 @@ def measure(*, args: argparse.Namespace, scale: Scale, env: dict[str, str]) -> t
                 response = http.time(partial(client.get, url))
                 if response.status_code != 200:
                     raise SystemExit(f"GET {url} as {role}: HTTP {response.status_code}")
+                if target.expect and target.expect not in response.content[:2_000_000]:
+                    raise SystemExit(f"GET {url} as {role}: the response lacks {target.expect!r}")
                 http.rows.append(len(response.content))
             ops[f"server/{role}/{target.name}"] = {
                 **timing(http.seconds, []),

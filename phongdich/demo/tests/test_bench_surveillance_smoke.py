@@ -14,8 +14,16 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
 ROLES = ("province_admin", "district_officer")
-PAGES = ("cases_list", "cases_list_next", "case_detail", "contacts_list", "contacts_list_next", "chain_page")
-ENDPOINTS = ("chain_graph_json", "chain_graph_json_next", "chain_graph_json_all")
+PAGES = (
+    "cases_list",
+    "cases_list_next",
+    "case_detail",
+    "contacts_list",
+    "contacts_list_next",
+    "chain_page",
+    "door_to_door",
+)
+ENDPOINTS = ("chain_graph_json", "chain_graph_json_next", "chain_graph_json_all", "door_to_door_xlsx")
 
 
 def test_surveillance_bench_smoke_runs_and_reports_ratios_for_every_page_C4(tmp_path: Path) -> None:
@@ -44,8 +52,8 @@ def test_surveillance_bench_smoke_runs_and_reports_ratios_for_every_page_C4(tmp_
     )
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads(out.read_text())
-    assert result["scales"]["full"] == {"people": 2000, "cases": 50, "cluster": 25, "contacts": 300}
-    assert result["scales"]["baseline"] == {"people": 200, "cases": 5, "cluster": 2, "contacts": 30}
+    assert result["scales"]["full"] == {"people": 2000, "cases": 50, "cluster": 25, "contacts": 300, "arrivals": 40}
+    assert result["scales"]["baseline"] == {"people": 200, "cases": 5, "cluster": 2, "contacts": 30, "arrivals": 4}
     assert result["machine"]["cpu_count"] >= 1
     assert result["machine"]["db_version"].startswith("SQLite")
     for run_ in result["runs"].values():
@@ -58,6 +66,7 @@ def test_surveillance_bench_smoke_runs_and_reports_ratios_for_every_page_C4(tmp_
     # The levels and chains were derived from the contacts, as in production.
     assert counts["chains"] >= 1
     assert counts["contact_levels"] > 0
+    assert counts["movements"] == 40
     ops = result["operations"]
     kinds = ("server", "browser") if browser else ("server",)
     expected = {f"{kind}/{role}/{page}" for kind in kinds for role in ROLES for page in PAGES}
