@@ -44,3 +44,13 @@ def citizen(tree: Any) -> Person:
         cccd=cccd_make(province_code="19", sex="M", birth_year=1985, serial="424242"),
         phone="0912345678",
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """The lookup throttle counts in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
