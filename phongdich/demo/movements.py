@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -72,6 +72,7 @@ def step_movements(demo: Demo) -> None:
             )
             for person in rng.sample(residents, min(ARRIVALS // max(len(communes), 1), len(residents))):
                 roll = rng.random()
+                place: dict[str, Any]
                 if roll < 0.6 and da_nang_communes:
                     place = {"place_kind": PlaceKind.UNIT, "place_unit": rng.choice(da_nang_communes)}
                     transport = rng.choice([Transport.PLANE, Transport.COACH, Transport.TRAIN])
