@@ -14,7 +14,14 @@
     if (note) note.hidden = false;
     return;
   }
-  button.hidden = false;
+  // Some browsers have the class but cannot read QR codes (no platform detector).
+  var formats = window.BarcodeDetector.getSupportedFormats
+    ? window.BarcodeDetector.getSupportedFormats()
+    : Promise.resolve(["qr_code"]);
+  formats.then(function (list) {
+    if (list.indexOf("qr_code") >= 0) { button.hidden = false; }
+    else if (note) { note.hidden = false; }
+  }).catch(function () { if (note) note.hidden = false; });
   var stream = null;
   function stop() {
     if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); stream = null; }
