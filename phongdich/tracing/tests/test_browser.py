@@ -22,7 +22,8 @@ def test_chain_page_draws_svg_nodes_in_the_browser_C4(
     assert page.locator("#chain-graph g.node").count() == 3
     assert page.locator("#chain-graph g.node.case").count() == 1
     assert page.locator("#chain-graph text.more").all_text_contents() == ["+1"]  # A's folded F2
-    assert chain["case"].case_code in page.locator("#chain-graph").inner_html()
+    assert chain["case"].case_code in page.locator("#chain-graph g.node.case title").text_content()
+    assert page.locator("#chain-graph g.node.case text").first.text_content() == chain["case"].case_code.split("-")[-1]
     page.locator("#chain-leaves").uncheck()
     page.wait_for_function("document.querySelectorAll('#chain-graph g.node').length === 4")
     assert page.locator("#chain-graph line.edge").count() >= 3

@@ -116,7 +116,8 @@
         var g = el("g", { "class": cls, "data-id": n.id, tabindex: n.in_scope ? "0" : "-1" }, dots);
         el("circle", { cx: n.x, cy: n.y, r: R, "class": levelClass(n) }, g);
         var label = el("text", { x: n.x, y: n.y + R + 11 }, g);
-        label.textContent = n.code || (n.level === null ? "–" : "F" + n.level);
+        // A case by the last part of its code (TN-2021-0042 → 0042: the full code is in the tooltip).
+        label.textContent = n.code ? n.code.split("-").pop() : (n.level === null ? "–" : "F" + n.level);
         var hidden = n.children - (drawnChildren[n.id] || 0);
         if (hidden > 0) {  // children on another page, beyond the generations shown, or folded
           var more = el("text", { x: n.x, y: n.y - R - 4, "class": "more" }, g);
