@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from phongdich.core.models import AuditAction, AuditLog
 from phongdich.tracing.models import ChainSnapshot, Contact, ExposureType
-from phongdich.tracing.services import contact_record
+from phongdich.tracing.services import contact_record, tracing_refresh
 
 from .conftest import make_person
 
@@ -143,3 +143,30 @@ def test_person_levels_audited_read_C4(cast: Any, chain: dict[str, Any]) -> None
     assert [s["source"]["uid"] for s in data["sources"]] == [str(chain["a"].uid)]
     assert AuditLog.objects.filter(actor=cast.cuong, action=AuditAction.READ, object_uid=str(b.uid)).exists()
     assert api(cast.chi).get(f"{BASE}people/{b.uid}/").status_code == 404
+
+
+def test_chain_graph_query_count_does_not_grow_with_the_chain_C4(cast: Any, chain: dict[str, Any], tree: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    snapshot = ChainSnapshot.objects.get()
+    url = f"{BASE}chains/{snapshot.uid}/graph/"
+    client = api(cast.dan)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    people = [make_person(tree.quan_trieu) for _i in range(30)]
+    for person in people:
+        contact_record(
+            actor=None,
+            source=chain["a"],
+            contact=person,
+            exposure_type=ExposureType.SHIFT,
+            first_exposure=date(2021, 11, 9),
+        )
+    tracing_refresh(person_ids=[chain["a"].pk])  # what the queued background task does
+    assert ChainSnapshot.objects.get().size == 34
+    with CaptureQueriesContext(connection) as many:
+        data = client.get(url).json()
+    assert len(data["nodes"]) == 34
+    assert len(many) == len(few)
