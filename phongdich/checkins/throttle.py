@@ -31,17 +31,21 @@ def window_seconds() -> int:
     return int(getattr(settings, "CHECKIN_RATE_WINDOW_SECONDS", 60))
 
 
-def _key(ip: str, window: int) -> str:
+def _key(ip: str, window: int, kind: str) -> str:
     digest = hashlib.sha256(ip.encode()).hexdigest()[:24]
-    return f"phongdich:checkin-rate:{digest}:{window}"
+    return f"phongdich:checkin-rate:{kind}:{digest}:{window}"
 
 
-def hit(ip: str | None) -> bool:
-    """Count one request from ``ip``; False once the address has passed the limit in this minute."""
+def hit(ip: str | None, *, kind: str = "api") -> bool:
+    """Count one request from ``ip``; False once the address has passed the limit in this window.
+
+    ``kind`` keeps separate counts for the scan page and the API, so that a phone's page load
+    and its check-in do not halve the budget of a factory behind one address.
+    """
     if not ip:
         return True
     seconds = window_seconds()
-    key = _key(ip, int(time.time()) // seconds)
+    key = _key(ip, int(time.time()) // seconds, kind)
     if cache.add(key, 1, timeout=seconds + 5):
         return True
     try:

@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 
 from phongdich.core.audit import audit
 from phongdich.core.errors import ApplicationError
+from phongdich.core.middleware import client_ip
 from phongdich.core.models import AuditAction, User
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.models import Premises
 from phongdich.orgs.scope import scope_for
 from phongdich.orgs.selectors import organisation_get, organisation_list, premises_get
 
-from . import services
+from . import services, throttle
 from .api import visitor_from_cookie
 from .models import PremisesCode
 from .permissions import can_manage_codes
@@ -62,6 +63,9 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
     Deliberately light (inline CSS, one small script, no base template): it must load on a
     cheap phone over a poor connection, and the page plus everything it loads stays under 50 KB.
     """
+    if not throttle.hit(client_ip(request), kind="page"):
+        message = throttle.TOO_MANY % {"seconds": throttle.seconds_left()}
+        return render(request, "checkins/scan_busy.html", {"message": message}, status=429)
     code = code_by_token(token)
     if code is None:
         return render(request, "checkins/scan_invalid.html", status=404)

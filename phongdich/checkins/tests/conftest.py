@@ -59,3 +59,11 @@ def office_code(city_office: Premises) -> PremisesCode:
 @pytest.fixture
 def person(tree: Any) -> Person:
     return make_person(tree.quan_trieu)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_counts() -> None:
+    """Per-address counts live in the cache, which outlives a test: start each test at zero."""
+    from django.core.cache import cache
+
+    cache.clear()

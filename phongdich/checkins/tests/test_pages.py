@@ -159,3 +159,14 @@ def test_district_pdf_has_one_page_per_active_code_M1(
     assert "Chưa có địa điểm nào" in empty.content.decode()
     client.force_login(cast.dan)  # district officer of the city, not of Phổ Yên
     assert client.get(f"/checkins/district/{tree.pho_yen.uid}/posters.pdf").status_code == 404
+
+
+def test_scan_page_is_limited_per_address_too_C4(client: Client, workshop_code: PremisesCode, settings: Any) -> None:
+    settings.CHECKIN_RATE_PER_MINUTE = 5
+    settings.CHECKIN_RATE_WINDOW_SECONDS = 86_400
+    statuses = [client.get(f"/c/{workshop_code.token}/").status_code for _ in range(8)]
+    assert statuses == [200] * 5 + [429] * 3
+    busy = client.get(f"/c/{workshop_code.token}/")
+    assert "Quá nhiều yêu cầu từ địa chỉ này" in busy.content.decode()
+    # The API keeps its own count: the page's burst does not use it up.
+    assert client.post("/api/v1/checkins", data="{}", content_type="application/json").status_code == 400
