@@ -257,7 +257,10 @@ def checkin_record(
                     detail={"person": str(person.uid), "premises": str(premises.uid), "source": source},
                 )
     except IntegrityError:
-        return CheckIn.objects.get(client_id=client_uuid), False
+        stored = CheckIn.objects.filter(client_id=client_uuid).first()
+        if stored is None:  # not the client_id: a genuine integrity error
+            raise
+        return stored, False
     return checkin, True
 
 
