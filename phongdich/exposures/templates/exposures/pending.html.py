@@ -1,0 +1,23 @@
+BBBBBBB BBBBBBBBBBBBBBB BBBB
+BBBBB BBBBB gettext(u'Ca còn người chờ xác minh') BBBBBBBB
+BBBBB BBBBBBB
+XXXX gettext(u'Ca bệnh còn người có thể tiếp xúc chờ xác minh') XXXXX
+XX XXXXXXXXXXXXXX gettext(u'Đối chiếu lượt quét mã QR của ca bệnh với những người có mặt cùng địa điểm, cùng thời gian.') XXXX
+XXXX XXXXXXXXXXXXXXXXXXX
+XXXXXXX
+  XXXXXXXXXXXXXXX gettext(u'Mã ca bệnh') XXXXXXXXX gettext(u'Họ và tên') XXXXXXXXX gettext(u'Đơn vị ghi nhận') XXXXX
+    XXXX gettext(u'Ngày xác định') XXXXXXXXX gettext(u'Chờ xác minh') XXXXXXXXXXXXXXXXXX
+  XXXXXXXBBB BBB BB BBBBBBBBBB
+    XXXXXXXXXX XXXXXXBBB BBBBBBBBBBBBBBBB BBBBBBBBBBBBXXXXXXXXXXX
+      XXXXXXXXX
+      XXXXXXXXX
+      XXXXFFFFFFFFFFFFFFFFFFFFFFFXXXXX
+      XXXXXXXXXXXXXX
+  BBBBBXXXXXXX XXXXXXXXXXX XXXXXXXXXXXXXX gettext(u'Không có ca nào còn người chờ xác minh.') XXXXXXXXXXBBBBBBXXXXXXXX
+XXXXXXXX
+XXXXXX
+XXXX XXXXXXXXXXXXX XXXXXXXXXXXX gettext(u'Trang') XX
+  BB BBBBBBBBBXX XXXXXXXXX  gettext(u'Trang đầu') XXXXBBBBB
+  BB BBBBBBBBXX XXXXXXX XXXXXXXXXXX gettext(u'Trang sau')  XXXXXBBBBB
+XXXXXX
+BBBBBBBB
