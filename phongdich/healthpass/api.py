@@ -25,7 +25,7 @@ class TallySerializer(serializers.Serializer[Any]):
     with_qr = serializers.IntegerField(help_text=_("Số cơ quan, đơn vị có mã QR còn hiệu lực tại một địa điểm"))
     checked_today = serializers.IntegerField(help_text=_("Số cơ quan, đơn vị có lượt quét mã hôm nay"))
     checked_week = serializers.IntegerField(help_text=_("Số cơ quan, đơn vị có lượt quét mã tuần này (từ thứ Hai)"))
-    share_qr = serializers.FloatField(allow_null=True, help_text=_("Tỷ lệ có mã QR (%)"))
+    share_qr = serializers.FloatField(allow_null=True, help_text=_("Tỷ lệ có mã QR, tính theo phần trăm"))
     share_today = serializers.FloatField(allow_null=True)
     share_week = serializers.FloatField(allow_null=True)
 
