@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from phongdich.geo.api import UnitBriefSerializer
+from phongdich.people.models import Sex
 from phongdich.people.selectors import person_get_for_write
 from phongdich.zones.forms import unit_by_code
 from phongdich.zones.models import PlaceKind
@@ -76,7 +77,7 @@ class MovementCreateSerializer(serializers.Serializer[Any]):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     full_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     birth_year = serializers.IntegerField(min_value=1900, max_value=2100, required=False, allow_null=True)
-    sex = serializers.ChoiceField(choices=[("M", "M"), ("F", "F")], required=False, allow_blank=True, default="")
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True, default="")
     unit = serializers.UUIDField(help_text=_("uid của xã, phường hoặc thôn, xóm (trong địa bàn)"))
     move_date = serializers.DateField()
     move_time = serializers.TimeField(required=False, allow_null=True)

@@ -59,7 +59,8 @@ def _require_recorder(request: HttpRequest) -> None:
 
 
 def _query(form: MovementFilterForm) -> dict[str, str]:
-    return {k: (str(v.uid) if hasattr(v, "uid") else str(v)) for k, v in form.filters().items()}
+    """The filters as query parameters (a unit by its key, as the form's choice field reads it)."""
+    return {k: (str(v.pk) if hasattr(v, "pk") else str(v)) for k, v in form.filters().items()}
 
 
 @login_required

@@ -150,7 +150,13 @@ def test_list_is_scoped_filtered_and_keyset_paged_M9(client: Client, tree: Any, 
     assert [m.person.full_name for m in second.items] == ["Người Quán Triều 2"]
     assert second.next_after is None
     page = client.get(reverse("movements:list"), {"after": first.next_after}).content.decode()
-    assert "Trang đầu" in page or "Trang" in page
+    assert "Người Quán Triều 0" not in page
+    assert "« Trang đầu" in page
+    # A unit filter survives into the export link and the next page's link.
+    filtered = client.get(reverse("movements:list"), {"unit": tree.quan_trieu.pk})
+    assert filtered.context["form"].is_valid()
+    assert f"unit={tree.quan_trieu.pk}" in filtered.context["params"]
+    assert "Người Quán Triều 0" in filtered.content.decode()
 
 
 def test_detail_page_is_audited_and_out_of_scope_is_404_M9(client: Client, tree: Any, cast: Any, arrive: Any) -> None:
