@@ -37,6 +37,7 @@ from . import catalogue
 from .catalogue import LoginSpec, OrgSpec
 from .declarations import step_declarations
 from .epidemic_areas import step_epidemic_areas
+from .movements import step_movements
 from .outbreak import step_outbreak
 from .quarantine import step_quarantine
 from .synthetic import REFERENCE_YEAR, Employer, PopulationGenerator, people_bulk_create, residences_for
@@ -554,6 +555,7 @@ STEPS: list[tuple[str, Step]] = [
     ("users", step_users),
     ("cases", step_cases),
     ("epidemic_areas", step_epidemic_areas),
+    ("movements", step_movements),
     ("quarantine", step_quarantine),
     ("declarations", step_declarations),
     ("outbreak", step_outbreak),

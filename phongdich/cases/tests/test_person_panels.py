@@ -69,3 +69,20 @@ def test_person_page_shows_the_latest_declaration_M2(cast: Any, tree: Any, clien
     html = _page(client, filed.declaration.person)
     assert f'href="/declarations/{filed.declaration.uid}/">' in html
     assert "có triệu chứng" in html
+
+
+def test_case_page_leads_to_tracing_its_contacts_C4(cast: Any, tree: Any, client: Client) -> None:
+    case = case_register(
+        actor=cast.cuong,
+        person=make_person(tree.quan_trieu),
+        status=CaseStatus.CONFIRMED,
+        detected_in=DetectedIn.COMMUNITY,
+        sampling_date=timezone.localdate(),
+        confirmation_date=timezone.localdate(),
+    )
+    client.force_login(cast.cuong)
+    html = client.get(f"/cases/{case.uid}/").content.decode()
+    assert f'href="/tracing/cases/{case.uid}/contacts/new/">Ghi nhận người tiếp xúc</a>' in html
+    assert f'href="/exposures/cases/{case.uid}/">Người cùng quét mã QR</a>' in html
+    tracing_home = client.get("/tracing/").content.decode()
+    assert 'href="/cases/clusters/">Ổ dịch</a>' in tracing_home

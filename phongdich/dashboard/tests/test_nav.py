@@ -24,11 +24,24 @@ def _present(*keys: str) -> list[str]:
         "geo": "geo:index",
         "tracing": "tracing:clusters",
         "movements": "movements:list",
+        "checkins": "checkins:index",
     }
     return [k for k in keys if k not in names or url_or_none(names[k])]
 
 
-IN_SCOPE = ("home", "people", "cases", "tracing", "quarantine", "declarations", "movements", "zones", "geo", "orgs")
+IN_SCOPE = (
+    "home",
+    "people",
+    "cases",
+    "tracing",
+    "quarantine",
+    "declarations",
+    "movements",
+    "zones",
+    "checkins",
+    "geo",
+    "orgs",
+)
 
 
 @pytest.mark.parametrize(
