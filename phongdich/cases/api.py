@@ -27,6 +27,7 @@ from phongdich.geo.api import UnitBriefSerializer
 from phongdich.geo.models import Unit
 from phongdich.orgs.api import OrganisationRefSerializer
 from phongdich.orgs.models import Organisation, Premises
+from phongdich.people.api import PersonBriefSerializer
 from phongdich.people.selectors import person_get_for_write
 
 from .growth import Outlook
@@ -60,12 +61,6 @@ from .services import (
     cluster_create,
     cluster_update,
 )
-
-
-class PersonBriefSerializer(serializers.Serializer):
-    uid = serializers.UUIDField()
-    full_name = serializers.CharField()
-    birth_year = serializers.IntegerField()
 
 
 class StatusChangeSerializer(serializers.Serializer):

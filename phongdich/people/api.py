@@ -34,6 +34,14 @@ from .services import CreateOutcome, person_create, person_merge, person_update
 # --- Serializers -------------------------------------------------------------------------------
 
 
+class PersonBriefSerializer(serializers.Serializer[Person]):
+    """A person as other records refer to them (a case, a contact): no health or identity numbers."""
+
+    uid = serializers.UUIDField()
+    full_name = serializers.CharField()
+    birth_year = serializers.IntegerField()
+
+
 class PersonSerializer(serializers.ModelSerializer):
     residence_unit = UnitBriefSerializer()
     organisation = OrganisationRefSerializer(allow_null=True)

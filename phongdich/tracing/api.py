@@ -17,6 +17,7 @@ from phongdich.cases.models import Case
 from phongdich.geo.api import UnitBriefSerializer
 from phongdich.geo.models import Unit
 from phongdich.orgs.models import Organisation, Premises
+from phongdich.people.api import PersonBriefSerializer
 from phongdich.people.models import Person
 from phongdich.people.selectors import person_get_for_write
 
@@ -33,12 +34,6 @@ from .selectors import (
     person_levels,
 )
 from .services import contact_record
-
-
-class PersonBriefSerializer(serializers.Serializer):
-    uid = serializers.UUIDField()
-    full_name = serializers.CharField()
-    birth_year = serializers.IntegerField()
 
 
 class LevelSerializer(serializers.ModelSerializer):
