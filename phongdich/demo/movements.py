@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from phongdich.geo.models import Level, Unit
@@ -33,23 +34,23 @@ COMMUNES = 6
 ELSEWHERE = ("Quận Cầu Giấy, Hà Nội", "Thành phố Bắc Ninh, Bắc Ninh", "Huyện Chợ Đồn, Bắc Kạn")
 
 
-def _communes(rng: random.Random) -> list[Unit]:
-    """A few communes of the province that have synthetic residents."""
+def _communes() -> list[Unit]:
+    """The communes of the province with the most synthetic residents (a small demo has few per commune)."""
     province = Unit.objects.filter(tree=TREE, code=PROVINCE, level=Level.PROVINCE).first()
     if province is None:
         return []
-    with_people = (
+    residents = (
         Person.objects.filter(is_synthetic=True, user__isnull=True)
-        .values_list("residence_unit__path", flat=True)
-        .distinct()
+        .values("residence_unit__path")
+        .annotate(n=Count("id"))
+        .values_list("residence_unit__path", "n")
     )
-    communes = {
-        u.pk: u
+    per_commune = {
+        u: sum(n for path, n in residents if path.startswith(u.path))
         for u in Unit.objects.subtree(province).filter(level=Level.COMMUNE)
-        if any(p.startswith(u.path) for p in with_people)
     }
-    chosen = sorted(communes.values(), key=lambda u: u.path)
-    return sorted(rng.sample(chosen, min(COMMUNES, len(chosen))), key=lambda u: u.path)
+    ranked = sorted((u for u, n in per_commune.items() if n), key=lambda u: (-per_commune[u], u.path))
+    return sorted(ranked[:COMMUNES], key=lambda u: u.path)
 
 
 def step_movements(demo: Demo) -> None:
@@ -57,7 +58,7 @@ def step_movements(demo: Demo) -> None:
         demo.say(f"Di biến động: đã có {Movement.objects.filter(note=DEMO_NOTE).count()} khai báo giả lập.")
         return
     rng = random.Random(demo.seed + 11)
-    communes = _communes(rng)
+    communes = _communes()
     da_nang = Unit.objects.filter(tree=TREE, code=DA_NANG, level=Level.PROVINCE).first()
     da_nang_communes = list(Unit.objects.subtree(da_nang).filter(level=Level.COMMUNE)) if da_nang else []
     today = timezone.localdate()

@@ -555,9 +555,9 @@ STEPS: list[tuple[str, Step]] = [
     ("users", step_users),
     ("cases", step_cases),
     ("epidemic_areas", step_epidemic_areas),
-    ("movements", step_movements),
     ("quarantine", step_quarantine),
     ("declarations", step_declarations),
+    ("movements", step_movements),
     ("outbreak", step_outbreak),
 ]
 
