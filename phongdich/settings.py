@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 # Lets ModelAdmin[Model], QuerySet[Model] … be written at run time as the type checker reads them.
@@ -283,14 +284,13 @@ CHECKIN_DWELL_DEFAULT_MINUTES = int(os.environ.get("CHECKIN_DWELL_DEFAULT_MINUTE
 CHECKIN_DWELL_MINUTES: dict[str, int] = dict.fromkeys(
     ("office", "gate", "meeting_room", "workshop", "canteen", "reception", "other"), CHECKIN_DWELL_DEFAULT_MINUTES
 )
+# Exposure matching widens a case's presence by this margin on each side (minutes).
+EXPOSURE_MARGIN_MINUTES = int(os.environ.get("EXPOSURE_MARGIN_MINUTES", "15"))
 # Requests per address per minute on the check-in endpoints (many phones share one address
 # behind a factory's NAT; a flood from one address is cut off after this).
 CHECKIN_RATE_PER_MINUTE = int(os.environ.get("CHECKIN_RATE_PER_MINUTE", "600"))
 CHECKIN_BATCH_MAX = 1000
 CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "checkins-purge": {
-        "task": "phongdich.checkins.tasks.purge_checkins",
-        "schedule": __import__("celery.schedules").schedules.crontab(hour=2, minute=30),
-    },
+    # Check-ins older than CHECKIN_RETENTION_DAYS are deleted every night (audited with the count).
+    "checkins-purge": {"task": "phongdich.checkins.tasks.purge_checkins", "schedule": crontab(hour=2, minute=30)},
 }

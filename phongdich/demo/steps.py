@@ -35,6 +35,7 @@ from phongdich.people.models import Person, StaffCategory, StaffMembership
 
 from . import catalogue
 from .catalogue import LoginSpec, OrgSpec
+from .checkins import step_checkins
 from .declarations import step_declarations
 from .epidemic_areas import step_epidemic_areas
 from .movements import step_movements
@@ -559,6 +560,7 @@ STEPS: list[tuple[str, Step]] = [
     ("declarations", step_declarations),
     ("movements", step_movements),
     ("outbreak", step_outbreak),
+    ("checkins", step_checkins),
 ]
 
 
