@@ -64,7 +64,6 @@ STAGE_VERSIONS = {"population": 1, "premises": 1, "checkins": 1}
 PREMISES_PER_ORG = 4
 BATCH_ROWS = 1000
 WINDOW_DAYS = 14
-DEFAULT_MARGIN_MINUTES = 15
 LOCAL = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh: people check in from 06:00 to 21:00
 GOALS = {"http_rps": 0.6, "http_p99": 0.6, "batch": 0.3, "exposure": 1.0}
 
@@ -106,7 +105,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=4, help="client threads for the single check-ins")
     parser.add_argument("--batches", type=int, default=20, help="batches of 1,000 rows through the endpoint")
     parser.add_argument("--cases", type=int, default=40, help="cases whose exposures are queried")
-    parser.add_argument("--margin", type=int, default=DEFAULT_MARGIN_MINUTES, help="minutes each side")
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds at most per HTTP job")
     parser.add_argument("--workdir", type=Path, default=None, help="where bench databases live (var/bench)")
     parser.add_argument("--out", type=Path, default=None, help="results file (bench/results/…)")
@@ -187,7 +185,6 @@ def main(argv: list[str] | None = None) -> int:
             "batch_rows": BATCH_ROWS,
             "cases": args.cases,
             "window_days": WINDOW_DAYS,
-            "margin_minutes": args.margin,
         },
         "machine": machine(db_version()),
         "build": build,
@@ -1009,123 +1006,125 @@ def measure_batch(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any
 
 # --- exposure ------------------------------------------------------------------------------
 def dwell_minutes() -> dict[str, int]:
-    from django.conf import settings
+    from phongdich.exposures.selectors import dwell_for
+    from phongdich.orgs.models import Premises
 
-    return dict(getattr(settings, "CHECKIN_DWELL_MINUTES", {}))
+    return {kind: int(dwell_for(kind).total_seconds() // 60) for kind in Premises.Kind.values}
 
 
-def pick_cases(args: argparse.Namespace, end: dt.datetime) -> list[int]:
+def pick_cases(args: argparse.Namespace, start: dt.datetime, end: dt.datetime) -> list[int]:
     """People with check-ins in the window, drawn from the Parquet file (deterministic)."""
     import duckdb
 
     con = duckdb.connect()
-    start = end - dt.timedelta(days=WINDOW_DAYS)
     source = f"read_parquet('{parquet_path(args)}')"
-    query = f'SELECT DISTINCT person_id FROM {source} WHERE "at" >= ? AND "at" < ? ORDER BY hash(person_id + ?) LIMIT ?'  # noqa: S608
-    rows = con.execute(query, [start, end, args.seed, args.cases]).fetchall()
+    query = f'SELECT DISTINCT person_id FROM {source} WHERE "at" >= ? AND "at" < ?'  # noqa: S608
+    rows = con.execute(f"{query} ORDER BY hash(person_id + ?) LIMIT ?", [start, end, args.seed, args.cases]).fetchall()
     con.close()
     return [int(row[0]) for row in rows]
 
 
-def orm_exposures(person_id: int, start: dt.datetime, end: dt.datetime, margin: dt.timedelta) -> list[tuple[Any, ...]]:
-    """The case's own check-ins over the window (index ``(person, at)``), then every other check-in
-    at those premises overlapping each presence (index ``(premises, at)``), in one query."""
-    from django.db.models import Q
+def case_for(person_id: int, last_day: dt.date) -> Any:
+    """An (unsaved) confirmed case isolated on ``last_day`` whose infectious window is the 14 days
+    up to it: onset N days after the window's first day, N from the F1 window rule in force."""
+    from phongdich.cases.models import Case
+    from phongdich.tracing.models import F1WindowRule
+    from phongdich.tracing.rules import days_before_on
 
-    from phongdich.checkins.models import CheckIn
-
-    dwell = dwell_minutes()
-    own = list(
-        CheckIn.objects.filter(person_id=person_id, at__gte=start, at__lt=end).values_list(
-            "premises_id", "premises__kind", "at"
-        )
-    )
-    if not own:
-        return []
-    condition = Q()
-    for premises_id, kind, at in own:
-        reach = dt.timedelta(minutes=dwell.get(kind, 60)) + margin
-        condition |= Q(premises_id=premises_id, at__gt=at - reach, at__lt=at + reach)
-    return list(
-        CheckIn.objects.filter(condition)
-        .exclude(person_id=person_id)
-        .values_list("id", "person_id", "premises_id", "at")
-    )
+    first_day = last_day - dt.timedelta(days=WINDOW_DAYS - 1)
+    days_before = days_before_on(first_day, F1WindowRule.objects.all())
+    onset = first_day + dt.timedelta(days=days_before)
+    return Case(person_id=person_id, onset_date=onset, confirmation_date=last_day, isolated_on=last_day)
 
 
+# The same question as ``exposures.selectors.exposure_query`` (see ``exposures/rules.py``): the
+# case's check-ins whose widened presence [at - margin, at + dwell + margin] reaches into the window,
+# then everyone else whose presence [at, at + dwell] at the same premises meets it (closed
+# intervals) with the meeting inside the window; one row per person and premises.
 DUCKDB_EXPOSURES = """
 WITH own AS (
-  SELECT c.premises_id, c."at", to_minutes(k.dwell) + to_minutes(?) AS reach
+  SELECT c.premises_id, k.dwell,
+         c."at" - to_minutes($margin) AS s,
+         c."at" + to_minutes(k.dwell + $margin) AS e
   FROM checkins c JOIN kinds k ON k.premises_id = c.premises_id
-  WHERE c.person_id = ? AND c."at" >= ? AND c."at" < ?
+  WHERE c.person_id = $person
+    AND c."at" >= $w0 - to_minutes($longest + $margin) AND c."at" <= $w1 + to_minutes($margin)
+), kept AS (
+  SELECT * FROM own WHERE s < $w1 AND e >= $w0
 )
-SELECT DISTINCT c.id, c.person_id, c.premises_id, c."at"
-FROM checkins c JOIN own o ON c.premises_id = o.premises_id
-WHERE c."at" > o."at" - o.reach AND c."at" < o."at" + o.reach AND c.person_id <> ?
+SELECT DISTINCT c.person_id, c.premises_id
+FROM checkins c JOIN kept o ON c.premises_id = o.premises_id
+WHERE c.person_id <> $person
+  AND c."at" >= o.s - to_minutes(o.dwell) AND c."at" <= o.e
+  AND greatest(o.s, c."at") < $w1 AND least(o.e, c."at" + to_minutes(o.dwell)) >= $w0
 """
 
 
 def measure_exposure(args: argparse.Namespace, scale: Scale) -> tuple[dict[str, Any], list[str]]:
-    """p50/p95 of the exposure query against DuckDB over the Parquet export, same cases, same answer."""
+    """p50/p95 of ``exposures.selectors.exposure_query`` against DuckDB over the Parquet export:
+    the same cases, the same answer (checked: the same people and premises)."""
     import duckdb
     import pyarrow as pa
 
+    from phongdich.exposures.selectors import exposure_query, infectious_window, margin
     from phongdich.orgs.models import Premises
 
     print("--> exposure query (application vs DuckDB over Parquet)", file=sys.stderr, flush=True)
-    notes = [
-        "The exposures app has no query committed yet: the application's side is the ORM query over "
-        "the two indexes of CheckIn ((person, at) then (premises, at)) that exposure matching asks for."
-    ]
-    end_day = dt.date.fromisoformat(
-        read_marker(args.workdir / f"{BENCH}-{args.db}-{args.people}.json")["checkins"]["last_day"]
-    )
-    end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LOCAL).astimezone(dt.UTC)
-    start = end - dt.timedelta(days=WINDOW_DAYS)
-    margin = dt.timedelta(minutes=args.margin)
-    cases = pick_cases(args, end)
+    notes: list[str] = []
+    marker = read_marker(args.workdir / f"{BENCH}-{args.db}-{args.people}.json")
+    last_day = dt.date.fromisoformat(marker["checkins"]["last_day"])
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LOCAL).astimezone(dt.UTC)
+    cases = [case_for(person_id, last_day) for person_id in pick_cases(args, end - dt.timedelta(days=14), end)]
+    window = infectious_window(cases[0], now=end) if cases else None
+    if window is None:
+        raise SystemExit("No case with an infectious window: the F1 window rules are missing.")
     dwell = dwell_minutes()
+    margin_minutes = int(margin().total_seconds() // 60)
     kinds = list(Premises.objects.values_list("id", "kind"))
     con = duckdb.connect()
     con.execute("SET threads = 2")
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"CREATE VIEW checkins AS SELECT * FROM read_parquet('{parquet_path(args)}')")  # noqa: S608
-    con.register(
-        "kinds",
-        pa.table(
-            {
-                "premises_id": pa.array([pk for pk, _ in kinds], pa.int64()),
-                "dwell": pa.array([dwell.get(kind, 60) for _, kind in kinds], pa.int64()),
-            }
-        ),
-    )
-    app, duck = Samples(), Samples()
+    dwells = pa.array([dwell.get(kind, 60) for _, kind in kinds], pa.int64())
+    con.register("kinds", pa.table({"premises_id": pa.array([pk for pk, _ in kinds], pa.int64()), "dwell": dwells}))
+    base = {"margin": margin_minutes, "longest": max(dwell.values()), "w0": window.start, "w1": window.end}
+
+    def duck(case: Any) -> list[tuple[Any, ...]]:
+        return con.execute(DUCKDB_EXPOSURES, {**base, "person": case.person_id}).fetchall()
+
+    app, analyst = Samples(), Samples()
     mismatches = 0
-    # Warm-up, untimed: a first query of each side reads its files into the page cache.
+    # Warm-up, untimed: each side's first query reads its files into the page cache.
     if cases:
-        orm_exposures(cases[0], start, end, margin)
-        con.execute(DUCKDB_EXPOSURES, [args.margin, cases[0], start, end, cases[0]]).fetchall()
-    for person_id in cases:
-        found = app.time(lambda p=person_id: orm_exposures(p, start, end, margin))
+        exposure_query(cases[0], now=end)
+        duck(cases[0])
+    for case in cases:
+        found = app.time(lambda c=case: exposure_query(c, now=end))
         app.rows.append(len(found))
-        answer = duck.time(
-            lambda p=person_id: con.execute(DUCKDB_EXPOSURES, [args.margin, p, start, end, p]).fetchall()
-        )
-        duck.rows.append(len(answer))
-        if {row[0] for row in found} != {row[0] for row in answer}:
+        answer = analyst.time(lambda c=case: duck(c))
+        analyst.rows.append(len(answer))
+        if {(c.person_id, c.premises_id) for c in found} != {(row[0], row[1]) for row in answer}:
             mismatches += 1
     con.close()
     if mismatches:
-        notes.append(f"{mismatches} of {len(cases)} cases: the application and DuckDB found different rows.")
-    a, d = app.summary(), duck.summary()
-    extra = {"cases": len(cases), "window_days": WINDOW_DAYS, "application": a, "duckdb": d, "mismatches": mismatches}
+        notes.append(f"{mismatches} of {len(cases)} cases: the application and DuckDB found different candidates.")
+    a, d = app.summary(), analyst.summary()
+    extra = {
+        "cases": len(cases),
+        "window": [window.start.isoformat(), window.end.isoformat()],
+        "margin_minutes": margin_minutes,
+        "application": a,
+        "duckdb": d,
+        "mismatches": mismatches,
+    }
+    baseline = "DuckDB over Parquet"
     return (
         {
             "exposure_p50": figure(
                 a["p50_ms"],
                 d["p50_ms"],
                 unit="ms",
-                baseline="DuckDB over Parquet",
+                baseline=baseline,
                 higher_is_better=False,
                 goal=GOALS["exposure"],
                 detail=extra,
@@ -1134,7 +1133,7 @@ def measure_exposure(args: argparse.Namespace, scale: Scale) -> tuple[dict[str, 
                 a["p95_ms"],
                 d["p95_ms"],
                 unit="ms",
-                baseline="DuckDB over Parquet",
+                baseline=baseline,
                 higher_is_better=False,
                 goal=GOALS["exposure"],
             ),
