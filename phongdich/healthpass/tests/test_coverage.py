@@ -250,3 +250,12 @@ def test_today_counts_with_the_real_clock_M1(plant: Plant, cast: Any) -> None:
     _checkin(premises, make_person(premises.unit), timezone.now() - timedelta(minutes=1))
     today = coverage_of(cast.chi, unit=None)
     assert _numbers(today.total)[2] == 1
+
+
+@pytest.mark.parametrize("which", ["no_qr", "no_today", "no_week"])
+def test_without_lists_probe_per_organisation_not_anti_join_D5(cast: Any, tree: Any, which: str) -> None:
+    """A bare NOT EXISTS becomes, on PostgreSQL, an anti-join over the week's millions of check-ins
+    (minutes at province scale); the lists keep a per-organisation probe of the (premises, at) index."""
+    sql = str(coverage_list(cast.alice, unit=tree.province, which=which, now=NOW).query).upper()
+    assert "NOT EXISTS" not in sql
+    assert "CASE WHEN EXISTS" in sql
