@@ -5,11 +5,11 @@ Coverage at province scale (8,000 premises, millions of check-ins a day) is one 
 per question: the organisations in scope, each annotated with three ``EXISTS`` probes — an
 active code on one of its active premises, a check-in at one of them since midnight, and since
 Monday. The check-in probes are answered by the ``(premises, at)`` index of ``CheckIn`` (a seek
-per premises that stops at the first row), so their cost grows with the number of premises, not
-of check-ins (under a second for 2,000 organisations, 8,000 premises and 5 million
-check-ins on PostgreSQL on a 2-core machine); a ``GROUP BY`` over a week of check-ins would read tens of millions of rows, and
-there is deliberately no index on ``at`` alone. Units are then tallied in Python from the
-organisation rows (one row per organisation, at most a few thousand).
+per premises that stops at the first row), so their cost grows with the number of premises,
+not of check-ins: under a second for 2,000 organisations, 8,000 premises and 5 million
+check-ins on PostgreSQL on a 2-core machine. A ``GROUP BY`` over a week of check-ins would read
+tens of millions of rows, and there is deliberately no index on ``at`` alone. Units are then
+tallied in Python from the organisation rows (one row per organisation, a few thousand).
 """
 
 from __future__ import annotations
