@@ -187,9 +187,9 @@ def test_drill_down_province_district_commune_organisations_M1(plant: Plant, cas
     client = Client()
     client.force_login(cast.alice)
     province = client.get(reverse("healthpass:coverage")).content.decode()
-    assert f"?unit={tree.city.uid}" in province
+    assert f'{reverse("healthpass:coverage")}?unit={tree.city.uid}"' in province
     district = client.get(reverse("healthpass:coverage"), {"unit": str(tree.city.uid)}).content.decode()
-    assert f"?unit={tree.quan_trieu.uid}" in district
+    assert f'{reverse("healthpass:coverage")}?unit={tree.quan_trieu.uid}"' in district
     commune = client.get(reverse("healthpass:coverage"), {"unit": str(tree.quan_trieu.uid)}).content.decode()
     assert f"{reverse('healthpass:coverage_organisations')}?unit={tree.xom1.uid}&amp;which=all" in commune
     hamlet = client.get(reverse("healthpass:coverage_organisations"), {"unit": str(tree.xom1.uid)}).content.decode()
