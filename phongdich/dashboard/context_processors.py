@@ -44,6 +44,7 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
         candidates.append(("movements", _("Di biến động"), url_or_none("movements:list")))
         candidates.append(("zones", _("Vùng dịch"), url_or_none("zones:area_list")))
         candidates.append(("checkins", _("Mã QR"), url_or_none("checkins:index")))
+        candidates.append(("gate", _("Trực cổng"), url_or_none("healthpass:gate_select")))
     candidates.append(("geo", _("Địa bàn"), url_or_none("geo:index")))
     candidates.append(("orgs", _("Cơ quan"), url_or_none("orgs:list")))
     if user.is_superuser or scope.roles & FOLLOWER_ROLES:

@@ -25,6 +25,7 @@ def _present(*keys: str) -> list[str]:
         "tracing": "tracing:clusters",
         "movements": "movements:list",
         "checkins": "checkins:index",
+        "gate": "healthpass:gate_select",
     }
     return [k for k in keys if k not in names or url_or_none(names[k])]
 
@@ -39,6 +40,7 @@ IN_SCOPE = (
     "movements",
     "zones",
     "checkins",
+    "gate",
     "geo",
     "orgs",
 )
