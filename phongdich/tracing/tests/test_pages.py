@@ -217,3 +217,17 @@ def test_person_page_shows_tracing_section_C4(client: Client, cast: Any, chain: 
 def test_pages_need_login_C4(client: Client, db: Any) -> None:
     for name in ("tracing:clusters", "tracing:contacts", "tracing:chains", "tracing:f1"):
         assert client.get(reverse(name)).status_code == 302
+
+
+def test_f1_page_exports_the_unquarantined_f1_audited_C4(client: Client, cast: Any, chain: dict[str, Any]) -> None:
+    login(client, cast.cuong, cast)
+    page = client.get(reverse("tracing:f1")).content.decode()
+    link = f"{reverse('tracing:contacts-export')}?level=1&amp;unquarantined=on"
+    assert link in page
+    response = client.get(link.replace("&amp;", "&"))
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    names = {row[1] for row in rows[1:]}
+    assert chain["a"].full_name in names  # the F1 not yet quarantined
+    assert chain["b"].full_name not in names  # an F2
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT, actor=cast.cuong).exists()
