@@ -2,41 +2,33 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from phongdich.core.audit import audit
 from phongdich.core.errors import ValidationFailed
-from phongdich.core.models import AuditAction
+from phongdich.core.exports import CONTENT_TYPES, EXPORT_MAX_ROWS, ExportFile, audited_export, table_bytes
 from phongdich.geo.models import Unit
 
 from .models import Person
 from .selectors import person_queryset
 
-EXPORT_MAX_ROWS = 100_000
+__all__ = [
+    "CONTENT_TYPES",
+    "EXPORT_MAX_ROWS",
+    "EXPORT_TOO_LARGE",
+    "FORMATS",
+    "ExportFile",
+    "people_export",
+    "table_file",
+]
+
 EXPORT_TOO_LARGE = gettext_lazy(
     "Danh sách có hơn %(limit)s người, quá lớn để xuất một lần. Vui lòng lọc theo xã, phường hoặc từ khóa."
 )
 FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    content: bytes
-    filename: str
-    content_type: str
-    rows: int
 
 
 def _columns() -> list[tuple[str, Any]]:
@@ -62,37 +54,9 @@ def _columns() -> list[tuple[str, Any]]:
     ]
 
 
-def _rows(people: Iterator[Person], columns: list[tuple[str, Any]]) -> Iterator[list[Any]]:
-    for person in people:
-        yield [getter(person) for _title, getter in columns]
-
-
-def _safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def table_file(*, fmt: str, header: list[str], rows: Iterable[list[Any]], sheet_title: str) -> bytes:
     """An export's bytes: CSV (UTF-8 with a BOM, so that Excel reads Vietnamese) or XLSX; formulas neutralised."""
-    if fmt == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_safe_cell(v) for v in row])
-        return ("\ufeff" + text.getvalue()).encode("utf-8")
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_bytes(header, rows, fmt=fmt, sheet_title=sheet_title)
 
 
 def people_export(
@@ -103,30 +67,15 @@ def people_export(
         raise ValidationFailed(_("Định dạng xuất không hỗ trợ."), field="format")
     qs = person_queryset(user=user, q=q, unit=unit, foreigners=foreigners)
     people = list(qs[: EXPORT_MAX_ROWS + 1].iterator(chunk_size=2000))
-    if len(people) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(EXPORT_TOO_LARGE % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")})
-    columns = _columns()
-    content = table_file(
-        fmt=fmt,
-        header=[title for title, _getter in columns],
-        rows=_rows(iter(people), columns),
-        sheet_title=_("Người nước ngoài") if foreigners else _("Nhân khẩu"),
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    name = "nguoi-nuoc-ngoai" if foreigners else "nhan-khau"
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=Person._meta.label_lower,
+    return audited_export(
+        user=user,
+        model=Person,
+        columns=_columns(),
+        rows=people,
         summary=_("Xuất %(count)s hồ sơ (%(fmt)s)") % {"count": len(people), "fmt": fmt.upper()},
-        detail={
-            "format": fmt,
-            "rows": len(people),
-            "q": q,
-            "unit": unit.code if unit else "",
-            "foreigners": foreigners,
-        },
-    )
-    return ExportFile(
-        content=content, filename=f"{name}-{stamp}.{fmt}", content_type=CONTENT_TYPES[fmt], rows=len(people)
+        detail={"q": q, "unit": unit.code if unit else "", "foreigners": foreigners},
+        name="nguoi-nuoc-ngoai" if foreigners else "nhan-khau",
+        fmt=fmt,
+        sheet_title=_("Người nước ngoài") if foreigners else _("Nhân khẩu"),
+        too_large=EXPORT_TOO_LARGE % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")},
     )
