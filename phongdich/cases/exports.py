@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core.audit import audit
 from phongdich.core.errors import ValidationFailed
-from phongdich.core.models import AuditAction
-from phongdich.core.tabular import write_table
-from phongdich.people.exports import CONTENT_TYPES
+from phongdich.core.exports import EXPORT_MAX_ROWS, ExportFile, audited_export
 
 from .models import Case, Cluster
 from .selectors import CaseFilters, ClusterFilters, case_queryset, cluster_queryset
 
-EXPORT_MAX_ROWS = 100_000
 FORMATS = ("csv", "xlsx")
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    content: bytes
-    filename: str
-    content_type: str
-    rows: int
 
 
 def _day(value: Any) -> str:
@@ -56,59 +39,27 @@ def _columns() -> list[tuple[str, Any]]:
     ]
 
 
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def _file(fmt: str, header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    if fmt == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(header)
-        writer.writerows([_safe(v) for v in row] for row in rows)
-        return ("\ufeff" + text.getvalue()).encode("utf-8")
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Ca bệnh"))
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def cases_export(*, user: Any, fmt: str, filters: CaseFilters | None = None) -> ExportFile:
     """The list the user is looking at, as a file; one EXPORT audit line with the row count."""
     if fmt not in FORMATS:
         raise ValidationFailed(_("Định dạng xuất không hỗ trợ."), field="format")
     cases = list(case_queryset(user=user, filters=filters).order_by("-pk")[: EXPORT_MAX_ROWS + 1])
-    if len(cases) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(_("Danh sách quá lớn để xuất một lần. Vui lòng lọc thêm."))
-    columns = _columns()
-    content = _file(fmt, [title for title, _g in columns], ([get(c) for _t, get in columns] for c in cases))
     f = filters or CaseFilters()
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=Case._meta.label_lower,
+    return audited_export(
+        user=user,
+        model=Case,
+        columns=_columns(),
+        rows=cases,
         summary=_("Xuất %(count)s ca bệnh (%(fmt)s)") % {"count": len(cases), "fmt": fmt.upper()},
         detail={
-            "format": fmt,
-            "rows": len(cases),
             "status": f.status,
             "detected_in": f.detected_in,
             "reported_by": f.reported_by,
             "unit": f.unit.code if f.unit else "",
         },
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ExportFile(
-        content=content, filename=f"ca-benh-{stamp}.{fmt}", content_type=CONTENT_TYPES[fmt], rows=len(cases)
+        name="ca-benh",
+        fmt=fmt,
+        sheet_title=_("Ca bệnh"),
     )
 
 
@@ -132,23 +83,14 @@ def clusters_export(*, user: Any, fmt: str, filters: ClusterFilters | None = Non
     if fmt not in FORMATS:
         raise ValidationFailed(_("Định dạng xuất không hỗ trợ."), field="format")
     clusters = list(cluster_queryset(user=user, filters=filters).order_by("-pk")[: EXPORT_MAX_ROWS + 1])
-    if len(clusters) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(_("Danh sách quá lớn để xuất một lần. Vui lòng lọc thêm."))
-    columns = _cluster_columns()
-    content = write_table(
-        [title for title, _g in columns],
-        ([_safe(get(c)) for _t, get in columns] for c in clusters),
-        fmt=fmt,
-    )
     f = filters or ClusterFilters()
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=Cluster._meta.label_lower,
+    return audited_export(
+        user=user,
+        model=Cluster,
+        columns=_cluster_columns(),
+        rows=clusters,
         summary=_("Xuất %(count)s ổ dịch (%(fmt)s)") % {"count": len(clusters), "fmt": fmt.upper()},
-        detail={"format": fmt, "rows": len(clusters), "status": f.status, "unit": f.unit.code if f.unit else ""},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ExportFile(
-        content=content, filename=f"o-dich-{stamp}.{fmt}", content_type=CONTENT_TYPES[fmt], rows=len(clusters)
+        detail={"status": f.status, "unit": f.unit.code if f.unit else ""},
+        name="o-dich",
+        fmt=fmt,
     )
