@@ -2,55 +2,19 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core.audit import audit
-from phongdich.core.errors import ValidationFailed
-from phongdich.core.models import AuditAction
-from phongdich.people.exports import CONTENT_TYPES
+from phongdich.core.exports import EXPORT_MAX_ROWS, ExportFile, audited_export
 
 from .models import ChainSnapshot, Contact
 from .selectors import ChainFilters, ContactFilters, chain_queryset, cluster_names, contact_queryset
 
-EXPORT_MAX_ROWS = 100_000
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    content: bytes
-    filename: str
-    content_type: str
-    rows: int
-
 
 def _day(value: Any) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
-
-
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def _xlsx(sheet_name: str, header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _level(c: Contact) -> str:
@@ -88,70 +52,45 @@ def _contact_columns() -> list[tuple[str, Callable[[Contact], Any]]]:
 def contacts_export(*, user: Any, filters: ContactFilters | None = None) -> ExportFile:
     """The contacts list the user is looking at, as an Excel file; one EXPORT audit line."""
     rows = list(contact_queryset(user=user, filters=filters).order_by("-pk")[: EXPORT_MAX_ROWS + 1])
-    if len(rows) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(_("Danh sách quá lớn để xuất một lần. Vui lòng lọc thêm."))
-    columns = _contact_columns()
-    content = _xlsx(_("Tiếp xúc"), [t for t, _g in columns], ([get(c) for _t, get in columns] for c in rows))
     f = filters or ContactFilters()
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=Contact._meta.label_lower,
+    return audited_export(
+        user=user,
+        model=Contact,
+        columns=_contact_columns(),
+        rows=rows,
         summary=_("Xuất %(count)s tiếp xúc (XLSX)") % {"count": len(rows)},
         detail={
-            "format": "xlsx",
-            "rows": len(rows),
             "level": f.level,
             "index_case": f.index_case.case_code if f.index_case else "",
             "unit": f.unit.code if f.unit else "",
             "unquarantined": f.unquarantined,
         },
+        name="tiep-xuc",
+        sheet_title=_("Tiếp xúc"),
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ExportFile(content, f"tiep-xuc-{stamp}.xlsx", CONTENT_TYPES["xlsx"], len(rows))
 
 
 def chains_export(*, user: Any, filters: ChainFilters | None = None) -> ExportFile:
     """The chains list as an Excel file; one EXPORT audit line."""
     rows = list(chain_queryset(user=user, filters=filters).order_by("-size", "-pk")[: EXPORT_MAX_ROWS + 1])
-    if len(rows) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(_("Danh sách quá lớn để xuất một lần. Vui lòng lọc thêm."))
     names = cluster_names(sorted({c for chain in rows for c in chain.cluster_ids or []}))
-    header = [
-        _("Ca đầu tiên"),
-        _("Số người"),
-        _("Số ca bệnh"),
-        _("Số tiếp xúc"),
-        _("Số thế hệ"),
-        _("Ổ dịch"),
-        _("Địa bàn ca đầu"),
-        _("Tiếp xúc từ ngày"),
-        _("Tiếp xúc đến ngày"),
+    columns: list[tuple[str, Callable[[ChainSnapshot], Any]]] = [
+        (_("Ca đầu tiên"), lambda c: c.first_case_code),
+        (_("Số người"), lambda c: c.size),
+        (_("Số ca bệnh"), lambda c: c.case_count),
+        (_("Số tiếp xúc"), lambda c: c.contact_count),
+        (_("Số thế hệ"), lambda c: c.generations),
+        (_("Ổ dịch"), lambda c: ", ".join(names.get(i, "") for i in c.cluster_ids or [])),
+        (_("Địa bàn ca đầu"), lambda c: c.unit.name if c.unit else ""),
+        (_("Tiếp xúc từ ngày"), lambda c: _day(c.first_date)),
+        (_("Tiếp xúc đến ngày"), lambda c: _day(c.last_date)),
     ]
-    content = _xlsx(
-        _("Chuỗi lây nhiễm"),
-        header,
-        (
-            [
-                c.first_case_code,
-                c.size,
-                c.case_count,
-                c.contact_count,
-                c.generations,
-                ", ".join(names.get(i, "") for i in c.cluster_ids or []),
-                c.unit.name if c.unit else "",
-                _day(c.first_date),
-                _day(c.last_date),
-            ]
-            for c in rows
-        ),
-    )
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=ChainSnapshot._meta.label_lower,
+    return audited_export(
+        user=user,
+        model=ChainSnapshot,
+        columns=columns,
+        rows=rows,
         summary=_("Xuất %(count)s chuỗi lây nhiễm (XLSX)") % {"count": len(rows)},
-        detail={"format": "xlsx", "rows": len(rows)},
+        name="chuoi-lay-nhiem",
+        sheet_title=_("Chuỗi lây nhiễm"),
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ExportFile(content, f"chuoi-lay-nhiem-{stamp}.xlsx", CONTENT_TYPES["xlsx"], len(rows))
