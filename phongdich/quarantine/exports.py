@@ -3,51 +3,26 @@ scoped and filtered like their pages, and always audited (Q1–Q3, D4)."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core.audit import audit
-from phongdich.core.errors import ValidationFailed
-from phongdich.core.models import AuditAction
-from phongdich.core.tabular import write_table
-from phongdich.people.exports import CONTENT_TYPES
+from phongdich.core.exports import EXPORT_MAX_ROWS, ExportFile, audited_export
 
 from .models import Episode, Facility, Handover
 from .selectors import facility_queryset, follow_today_queryset, handover_queryset, open_episode_queryset
-
-EXPORT_MAX_ROWS = 100_000
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    content: bytes
-    filename: str
-    content_type: str
-    rows: int
 
 
 def _day(value: Any) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def open_episodes_export(*, user: Any, kind: str = "") -> ExportFile:
     """The open episodes in scope as an Excel file; one EXPORT audit line with the row count."""
     episodes = list(open_episode_queryset(user=user, kind=kind).order_by("-pk")[: EXPORT_MAX_ROWS + 1])
-    if len(episodes) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(_("Danh sách quá lớn để xuất một lần. Vui lòng lọc thêm."))
     columns: list[tuple[str, Any]] = [
         (_("Họ và tên"), lambda e: e.person.full_name),
         (_("Năm sinh"), lambda e: e.person.birth_year),
@@ -58,61 +33,20 @@ def open_episodes_export(*, user: Any, kind: str = "") -> ExportFile:
         (_("Ngày dự kiến kết thúc"), lambda e: _day(e.planned_end)),
         (_("Lý do"), lambda e: e.reason),
     ]
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Đang cách ly"))
-    sheet.append([title for title, _g in columns])
-    for e in episodes:
-        sheet.append([_safe(get(e)) for _t, get in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=Episode._meta.label_lower,
+    return audited_export(
+        user=user,
+        model=Episode,
+        columns=columns,
+        rows=episodes,
         summary=_("Xuất %(count)s người đang cách ly (XLSX)") % {"count": len(episodes)},
-        detail={"format": "xlsx", "rows": len(episodes), "kind": kind},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ExportFile(
-        content=buffer.getvalue(),
-        filename=f"dang-cach-ly-{stamp}.xlsx",
-        content_type=CONTENT_TYPES["xlsx"],
-        rows=len(episodes),
+        detail={"kind": kind},
+        name="dang-cach-ly",
+        sheet_title=_("Đang cách ly"),
     )
 
 
 def _moment(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
-
-
-def _export(
-    *,
-    user: Any,
-    rows: Sequence[Any],
-    columns: list[tuple[str, Callable[[Any], Any]]],
-    model: type[Any],
-    summary: str,
-    detail: dict[str, Any],
-    filename: str,
-) -> ExportFile:
-    if len(rows) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(_("Danh sách quá lớn để xuất một lần. Vui lòng lọc thêm."))
-    content = write_table(
-        [title for title, _g in columns], ([_safe(get(r)) for _t, get in columns] for r in rows), fmt="xlsx"
-    )
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=model._meta.label_lower,
-        summary=summary,
-        detail={"format": "xlsx", "rows": len(rows), **detail},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ExportFile(
-        content=content, filename=f"{filename}-{stamp}.xlsx", content_type=CONTENT_TYPES["xlsx"], rows=len(rows)
-    )
 
 
 def facilities_export(*, user: Any, kind: str = "", ready: str = "") -> ExportFile:
@@ -129,14 +63,14 @@ def facilities_export(*, user: Any, kind: str = "", ready: str = "") -> ExportFi
         (_("Sẵn sàng"), lambda f: _("Có") if f.ready else _("Không")),
         (_("Ghi chú sẵn sàng"), lambda f: f.readiness_note),
     ]
-    return _export(
+    return audited_export(
         user=user,
         rows=facilities,
         columns=columns,
         model=Facility,
         summary=_("Xuất %(count)s cơ sở cách ly (XLSX)") % {"count": len(facilities)},
         detail={"kind": kind, "ready": ready},
-        filename="co-so-cach-ly",
+        name="co-so-cach-ly",
     )
 
 
@@ -154,14 +88,14 @@ def handovers_export(*, user: Any, status: str = "pending", now: datetime | None
         (_("Xác nhận lúc"), lambda h: _moment(h.acknowledged_at)),
         (_("Quá hạn"), lambda h: _("Có") if h.is_overdue(moment) else ""),
     ]
-    return _export(
+    return audited_export(
         user=user,
         rows=handovers,
         columns=columns,
         model=Handover,
         summary=_("Xuất %(count)s bàn giao (XLSX)") % {"count": len(handovers)},
         detail={"status": status},
-        filename="ban-giao",
+        name="ban-giao",
     )
 
 
@@ -180,7 +114,7 @@ def follow_today_export(*, user: Any, today: date | None = None) -> ExportFile:
         (_("Chưa theo dõi hôm nay"), lambda e: "" if e.checked_today else _("Có")),
         (_("Xét nghiệm hôm nay"), lambda e: _("Có") if day.isoformat() in (e.test_dates or []) else ""),
     ]
-    return _export(
+    return audited_export(
         user=user,
         rows=episodes,
         columns=columns,
@@ -188,5 +122,5 @@ def follow_today_export(*, user: Any, today: date | None = None) -> ExportFile:
         summary=_("Xuất %(count)s người cần theo dõi ngày %(day)s (XLSX)")
         % {"count": len(episodes), "day": f"{day:%d/%m/%Y}"},
         detail={"day": day.isoformat()},
-        filename="theo-doi-hom-nay",
+        name="theo-doi-hom-nay",
     )
