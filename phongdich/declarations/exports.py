@@ -3,29 +3,19 @@ pages, and always audited (M2, D4)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core.audit import audit
-from phongdich.core.errors import ValidationFailed
-from phongdich.core.models import AuditAction
-from phongdich.core.tabular import write_table
-from phongdich.people.exports import CONTENT_TYPES, EXPORT_MAX_ROWS, EXPORT_TOO_LARGE, ExportFile
+from phongdich.core.exports import EXPORT_MAX_ROWS, ExportFile, audited_export
+from phongdich.people.exports import EXPORT_TOO_LARGE
 
 from .models import FollowUpTask, MedicalDeclaration
 from .selectors import declaration_queryset, task_queryset
 
 Columns = list[tuple[str, Callable[[Any], Any]]]
-
-
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _moment(value: Any) -> str:
@@ -36,32 +26,8 @@ def _yes(value: bool) -> str:
     return _("Có") if value else ""
 
 
-def _export(
-    *,
-    user: Any,
-    rows: Sequence[Any],
-    columns: Columns,
-    model: type[Any],
-    summary: str,
-    detail: dict[str, Any],
-    name: str,
-) -> ExportFile:
-    if len(rows) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(EXPORT_TOO_LARGE % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")})
-    content = write_table(
-        [title for title, _g in columns], ([_safe(get(r)) for _t, get in columns] for r in rows), fmt="xlsx"
-    )
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=model._meta.label_lower,
-        summary=summary,
-        detail={"format": "xlsx", "rows": len(rows), **detail},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ExportFile(
-        content=content, filename=f"{name}-{stamp}.xlsx", content_type=CONTENT_TYPES["xlsx"], rows=len(rows)
-    )
+def _too_large() -> str:
+    return EXPORT_TOO_LARGE % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")}
 
 
 def declarations_export(*, user: Any, symptoms: bool = False, epidemic: bool = False) -> ExportFile:
@@ -80,7 +46,7 @@ def declarations_export(*, user: Any, symptoms: bool = False, epidemic: bool = F
         (_("Có triệu chứng"), lambda d: _yes(d.has_symptoms)),
         (_("Đã đến vùng dịch"), lambda d: _yes(d.in_epidemic_area)),
     ]
-    return _export(
+    return audited_export(
         user=user,
         rows=rows,
         columns=columns,
@@ -88,6 +54,7 @@ def declarations_export(*, user: Any, symptoms: bool = False, epidemic: bool = F
         summary=_("Xuất %(count)s tờ khai y tế (XLSX)") % {"count": len(rows)},
         detail={"symptoms": symptoms, "epidemic": epidemic},
         name="to-khai-y-te",
+        too_large=_too_large(),
     )
 
 
@@ -103,7 +70,7 @@ def tasks_export(*, user: Any, status: str = "open") -> ExportFile:
         (_("Tạo lúc"), lambda t: _moment(t.created_at)),
         (_("Xong lúc"), lambda t: _moment(t.done_at)),
     ]
-    return _export(
+    return audited_export(
         user=user,
         rows=rows,
         columns=columns,
@@ -111,4 +78,5 @@ def tasks_export(*, user: Any, status: str = "open") -> ExportFile:
         summary=_("Xuất %(count)s việc cần theo dõi sau khai báo y tế (XLSX)") % {"count": len(rows)},
         detail={"status": status},
         name="viec-can-theo-doi",
+        too_large=_too_large(),
     )
