@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core.audit import audit
-from phongdich.core.errors import ValidationFailed
-from phongdich.core.models import AuditAction
+from phongdich.core.exports import EXPORT_MAX_ROWS, ExportFile, audited_export
 from phongdich.geo.models import Unit
 from phongdich.orgs.models import Organisation
-from phongdich.people.exports import CONTENT_TYPES, EXPORT_MAX_ROWS, ExportFile, table_file
 
 from .selectors import coverage_list
 
@@ -23,11 +19,6 @@ def _yes(value: bool) -> str:
 
 def coverage_export(*, user: Any, unit: Unit | None, which: str, title: str) -> ExportFile:
     orgs = list(coverage_list(user, unit=unit, which=which)[: EXPORT_MAX_ROWS + 1])
-    if len(orgs) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(
-            _("Danh sách có hơn %(limit)s cơ quan, đơn vị, quá lớn để xuất một lần. Vui lòng chọn huyện hoặc xã.")
-            % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")}
-        )
     header = [
         _("Cơ quan, đơn vị"),
         _("Địa bàn"),
@@ -37,22 +28,19 @@ def coverage_export(*, user: Any, unit: Unit | None, which: str, title: str) -> 
         _("Có lượt quét mã hôm nay"),
         _("Có lượt quét mã tuần này"),
     ]
-    rows = (
+    rows = [
         [o.name, o.unit.name, o.address, o.phone, _yes(o.has_qr), _yes(o.checked_today), _yes(o.checked_week)]
         for o in orgs
-    )
-    content = table_file(fmt="xlsx", header=header, rows=rows, sheet_title=title[:31])
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=Organisation._meta.label_lower,
+    ]
+    return audited_export(
+        user=user,
+        model=Organisation,
+        header=header,
+        rows=rows,
         summary=f"{title} ({len(orgs)}, XLSX)"[:255],
-        detail={"format": "xlsx", "rows": len(orgs), "which": which, "unit": str(unit.uid) if unit else ""},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ExportFile(
-        content=content,
-        filename=f"bao-phu-qr-{which.replace('_', '-')}-{stamp}.xlsx",
-        content_type=CONTENT_TYPES["xlsx"],
-        rows=len(orgs),
+        detail={"which": which, "unit": str(unit.uid) if unit else ""},
+        name=f"bao-phu-qr-{which.replace('_', '-')}",
+        sheet_title=title[:31],
+        too_large=_("Danh sách có hơn %(limit)s cơ quan, đơn vị, quá lớn để xuất một lần. Vui lòng chọn huyện hoặc xã.")
+        % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")},
     )
