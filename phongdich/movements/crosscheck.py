@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from phongdich.core import tabular as tb
 from phongdich.core.audit import audit
+from phongdich.core.exports import safe_cell, stamped_filename
 from phongdich.core.models import AuditAction
 from phongdich.core.text import fold
 from phongdich.people.models import Person
@@ -250,14 +251,14 @@ def result_file(check: CrossCheck) -> bytes:
             [
                 n,
                 row.row,
-                _safe(row.full_name),
+                safe_cell(row.full_name),
                 row.cccd,
                 row.phone,
-                _safe(row.org),
+                safe_cell(row.org),
                 _("Có") if row.person else _("Không"),
                 row.person.residence_unit.name if row.person else "",
                 row.conclusion,
-                _safe("; ".join(row.reasons)),
+                safe_cell("; ".join(row.reasons)),
             ]
         )
     if check.result.errors:
@@ -269,12 +270,6 @@ def result_file(check: CrossCheck) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def remember_result(check: CrossCheck, *, user: Any) -> str:
@@ -305,5 +300,4 @@ def result_download(token: str, *, user: Any) -> tuple[bytes, str]:
         % {"file": entry["file"], "rows": entry["rows"]},
         detail={"format": "xlsx", "rows": entry["rows"], "file": entry["file"]},
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return entry["data"], f"ket-qua-doi-chieu-{stamp}.xlsx"
+    return entry["data"], stamped_filename("ket-qua-doi-chieu")

@@ -5,7 +5,6 @@ district for district and province users), grand total, signature block. Every e
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,6 +13,15 @@ from django.utils.translation import gettext as _
 
 from phongdich.core.audit import audit
 from phongdich.core.errors import ValidationFailed
+from phongdich.core.exports import (
+    CONTENT_TYPES,
+    EXPORT_MAX_ROWS,
+    ExportFile,
+    audited_export,
+    safe_cell,
+    stamped_filename,
+    too_large_message,
+)
 from phongdich.core.models import AuditAction
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.scope import scope_for
@@ -21,33 +29,17 @@ from phongdich.orgs.scope import scope_for
 from .models import Movement
 from .selectors import Place, door_to_door_queryset, movement_queryset, present_now_queryset
 
-EXPORT_MAX_ROWS = 100_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    content: bytes
-    filename: str
-    content_type: str
-    rows: int
+XLSX = CONTENT_TYPES["xlsx"]
 
 
 def _day(value: Any) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def _rows(qs: Any) -> list[Movement]:
     rows = list(qs[: EXPORT_MAX_ROWS + 1])
     if len(rows) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(_("Danh sách quá lớn để xuất một lần. Vui lòng lọc thêm."))
+        raise ValidationFailed(too_large_message())
     return rows
 
 
@@ -69,49 +61,33 @@ def _columns() -> list[tuple[str, Any]]:
     ]
 
 
-def _plain(rows: list[Movement], sheet_title: str) -> bytes:
-    from openpyxl import Workbook
-
-    columns = _columns()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
-    sheet.append([title for title, _g in columns])
-    for m in rows:
-        sheet.append([_safe(get(m)) for _t, get in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _stamp() -> str:
-    return timezone.localtime().strftime("%Y%m%d-%H%M")
-
-
 def movements_export(*, user: Any, **filters: Any) -> ExportFile:
     """The movement list in scope, filtered like its page; one EXPORT audit line."""
     rows = _rows(movement_queryset(user=user, **filters))
-    content = _plain(rows, _("Di biến động"))
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=Movement._meta.label_lower,
+    return audited_export(
+        user=user,
+        model=Movement,
+        columns=_columns(),
+        rows=rows,
         summary=_("Xuất %(count)s khai báo di biến động (XLSX)") % {"count": len(rows)},
-        detail={"format": "xlsx", "rows": len(rows), "filters": {k: str(v) for k, v in filters.items() if v}},
+        detail={"filters": {k: str(v) for k, v in filters.items() if v}},
+        name="di-bien-dong",
+        sheet_title=_("Di biến động")[:31],
     )
-    return ExportFile(content, f"di-bien-dong-{_stamp()}.xlsx", XLSX, len(rows))
 
 
 def present_now_export(*, user: Any, unit: Unit | None = None) -> ExportFile:
     rows = _rows(present_now_queryset(user=user, unit=unit))
-    content = _plain(rows, _("Đang có mặt"))
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=Movement._meta.label_lower,
+    return audited_export(
+        user=user,
+        model=Movement,
+        columns=_columns(),
+        rows=rows,
         summary=_("Xuất %(count)s người đến đang có mặt (XLSX)") % {"count": len(rows)},
-        detail={"format": "xlsx", "rows": len(rows), "list": "present", "unit": str(unit.uid) if unit else ""},
+        detail={"list": "present", "unit": str(unit.uid) if unit else ""},
+        name="dang-co-mat",
+        sheet_title=_("Đang có mặt")[:31],
     )
-    return ExportFile(content, f"dang-co-mat-{_stamp()}.xlsx", XLSX, len(rows))
 
 
 def reporting_unit(user: Any, unit: Unit | None) -> Unit | None:
@@ -240,15 +216,15 @@ def door_to_door_export(*, user: Any, place: Place, since: date, unit: Unit | No
         line(
             [
                 number,
-                _safe(m.person.full_name),
+                safe_cell(m.person.full_name),
                 m.person.birth_year,
                 m.person.get_sex_display(),
                 m.person.cccd or "",
                 m.person.phone,
-                _safe(m.place_name),
+                safe_cell(m.place_name),
                 _day(m.move_date),
-                _safe(" ".join(p for p in (m.get_transport_display(), m.vehicle_no) if p)),
-                _safe(m.lodging_address),
+                safe_cell(" ".join(p for p in (m.get_transport_display(), m.vehicle_no) if p)),
+                safe_cell(m.lodging_address),
                 m.unit.name if m.unit_id != m.commune_id else "",
                 _day(m.left_on),
             ]
@@ -289,4 +265,4 @@ def door_to_door_export(*, user: Any, place: Place, since: date, unit: Unit | No
             "since": since.isoformat(),
         },
     )
-    return ExportFile(buffer.getvalue(), f"danh-sach-den-tu-vung-dich-{_stamp()}.xlsx", XLSX, number)
+    return ExportFile(buffer.getvalue(), stamped_filename("danh-sach-den-tu-vung-dich"), XLSX, number)
