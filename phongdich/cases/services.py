@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,7 +72,12 @@ def _code_prefix(person: Person) -> str:
 
 def _next_code(prefix: str, year: int) -> str:
     stem = f"{prefix}-{year}-"
-    last = Case.objects.filter(case_code__startswith=stem).order_by("-case_code").values_list("case_code", flat=True)
+    # Longest first: "TN-2021-10000" follows "TN-2021-9999" although it sorts before it as text.
+    last = (
+        Case.objects.filter(case_code__startswith=stem)
+        .order_by(Length("case_code").desc(), "-case_code")
+        .values_list("case_code", flat=True)
+    )
     number = int(last[0].removeprefix(stem)) + 1 if last else 1
     return f"{stem}{number:04d}"
 

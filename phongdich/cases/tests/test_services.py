@@ -17,6 +17,8 @@ from phongdich.cases.services import (
     PERSON_NOT_IN_SCOPE,
     REGISTER_STATUS_REFUSED,
     TRANSITION_REFUSED,
+    _code_prefix,
+    _next_code,
     allowed_transitions,
     case_register,
     case_transition,
@@ -217,3 +219,21 @@ def test_writes_are_scoped_and_audited_D4(tree: Any, cast: Any) -> None:
     assert [(a.action, a.actor) for a in lines] == [(AuditAction.CREATE, cast.cuong), (AuditAction.UPDATE, cast.dan)]
     history = list(case.changes.values_list("from_status", "to_status", "actor"))
     assert history == [("", S.SUSPECTED, cast.cuong.pk), (S.SUSPECTED, S.CONFIRMED, cast.dan.pk)]
+
+
+@pytest.mark.parametrize(
+    ("existing", "expected"),
+    [([], "0001"), (["0001"], "0002"), (["9998", "9999"], "10000"), (["9999", "10000", "10001"], "10002")],
+)
+def test_case_codes_keep_counting_past_9999_C1(tree: Any, existing: list[str], expected: str) -> None:
+    person = make_person(tree.quan_trieu)
+    prefix = _code_prefix(person)
+    for number in existing:
+        Case.objects.create(
+            case_code=f"{prefix}-2021-{number}",
+            person=make_person(tree.quan_trieu),
+            status=CaseStatus.RECOVERED,
+            detected_in=DetectedIn.COMMUNITY,
+            residence_unit=tree.quan_trieu,
+        )
+    assert _next_code(prefix, 2021) == f"{prefix}-2021-{expected}"
