@@ -53,6 +53,10 @@ urlpatterns = [
     path("people/", include((people_urls.urlpatterns, "people"), namespace="people")),
     path("zones/", include((zones_urls.urlpatterns, "zones"), namespace="zones")),
     path("khai-bao/", include((declarations_urls.public_urlpatterns, "declare"), namespace="declare")),
+    path(
+        "khai-bao-di-chuyen/",
+        include((movements_urls.public_urlpatterns, "declare-movement"), namespace="declare-movement"),
+    ),
     path("declarations/", include((declarations_urls.urlpatterns, "declarations"), namespace="declarations")),
     path("cases/", include((cases_urls.urlpatterns, "cases"), namespace="cases")),
     path("quarantine/", include((quarantine_urls.urlpatterns, "quarantine"), namespace="quarantine")),

@@ -260,3 +260,151 @@ class CrossCheckForm(forms.Form):
         label=_("Tệp danh sách (.xlsx hoặc .csv)"),
         help_text=_("Các cột: Họ và tên, CCCD, Số điện thoại, Ngày sinh (không bắt buộc), Đơn vị (không bắt buộc)."),
     )
+
+
+def province_units() -> Any:
+    """Units of the province this system serves (``settings.PROVINCE_CODE``) in the tree in force."""
+    from django.conf import settings
+
+    tree = getattr(settings, "ADMIN_TREE", "2021")
+    province = Unit.objects.filter(tree=tree, level=Level.PROVINCE, code=settings.PROVINCE_CODE).first()
+    if province is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(tree=tree, path__startswith=province.path)
+
+
+def hamlet_choices(units: Any) -> list[tuple[str, Any]]:
+    """Hamlets grouped under their commune (``<optgroup>``)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for unit in units.filter(level=Level.HAMLET).select_related("parent").order_by("path"):
+        groups.setdefault(unit.parent.name if unit.parent else "", []).append((str(unit.uid), unit.name))
+    return [("", _("— không chọn —")), *groups.items()]
+
+
+class PublicArrivalForm(PlaceFieldsMixin, ServiceErrorsMixin, forms.Form):
+    """The public arrival declaration (no login): by the person, or by the lodging owner for a guest."""
+
+    declared_by = forms.ChoiceField(
+        label=_("Ai khai báo?"),
+        choices=[
+            (DeclaredBy.SELF, _("Tôi tự khai cho bản thân")),
+            (DeclaredBy.LODGING_OWNER, _("Tôi là chủ nơi lưu trú, khai cho khách")),
+        ],
+        initial=DeclaredBy.SELF,
+        widget=forms.RadioSelect,
+    )
+    full_name = forms.CharField(label=_("Họ và tên người đến"), max_length=120)
+    id_number = forms.CharField(
+        label=_("Số CCCD hoặc hộ chiếu"),
+        max_length=20,
+        help_text=_("CCCD gồm 12 chữ số; người nước ngoài ghi số hộ chiếu."),
+    )
+    birth_year = forms.IntegerField(label=_("Năm sinh"))
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), ("M", _("Nam")), ("F", _("Nữ"))])
+    nationality = forms.CharField(label=_("Quốc tịch (mã 2 chữ cái)"), max_length=2, initial="VN", required=False)
+    phone = forms.CharField(
+        label=_("Số điện thoại người đến"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    commune = forms.ChoiceField(label=_("Đến xã, phường (chọn huyện rồi xã)"))
+    hamlet = forms.ChoiceField(label=_("Thôn, xóm, tổ dân phố (nếu biết)"), required=False)
+    place_kind = forms.ChoiceField(label=_("Đến từ"), choices=[("", "—"), *PlaceKind.choices])
+    country = forms.ChoiceField(label=_("Nước"), choices=country_choices, required=False)
+    place_unit_code = forms.CharField(
+        label=_("Mã tỉnh, huyện hoặc xã (mã GSO)"),
+        max_length=20,
+        required=False,
+        help_text=_("Ví dụ 48 là Thành phố Đà Nẵng; có thể để trống và ghi địa chỉ."),
+    )
+    place_note = forms.CharField(label=_("Địa chỉ nơi đi"), max_length=255, required=False)
+    move_date = forms.DateField(label=_("Ngày đến"), widget=DATE_WIDGET)
+    transport = forms.ChoiceField(label=_("Phương tiện"), choices=[("", "—"), *Transport.choices])
+    vehicle_no = forms.CharField(label=_("Biển số xe, số hiệu chuyến bay/tàu"), max_length=40, required=False)
+    lodging_kind = forms.ChoiceField(label=_("Loại nơi lưu trú"), choices=[("", "—"), *LodgingKind.choices])
+    lodging_address = forms.CharField(label=_("Địa chỉ lưu trú"), max_length=200)
+    expected_departure = forms.DateField(label=_("Dự kiến đi ngày"), widget=DATE_WIDGET, required=False)
+    declarant_name = forms.CharField(label=_("Họ tên chủ nơi lưu trú"), max_length=120, required=False)
+    declarant_phone = forms.CharField(
+        label=_("Số điện thoại chủ nơi lưu trú"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+        help_text=_("Chỉ nhập khi chủ nơi lưu trú khai cho khách."),
+    )
+    captcha_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    captcha_answer = forms.CharField(label=_("Kết quả phép tính"), required=False, max_length=4)
+
+    FIELD_MAP = {
+        "unit": "commune",
+        "residence_unit": "commune",
+        "address": "lodging_address",
+        "place_unit": "place_unit_code",
+        "person": "full_name",
+        "cccd": "id_number",
+        "passport_no": "id_number",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from phongdich.declarations.forms import BAD_DATE, commune_choices
+        from phongdich.declarations.services import REQUIRED
+
+        super().__init__(*args, **kwargs)
+        units = province_units()
+        self.fields["commune"].choices = commune_choices(units)  # type: ignore[attr-defined]
+        self.fields["hamlet"].choices = hamlet_choices(units)  # type: ignore[attr-defined]
+        self.fields["commune"].error_messages["invalid_choice"] = _(
+            "Không có xã, phường này trong danh mục. Vui lòng chọn lại."
+        )
+        self.fields["hamlet"].error_messages["invalid_choice"] = _(
+            "Không có thôn, xóm này trong danh mục. Vui lòng chọn lại."
+        )
+        for field in self.fields.values():
+            field.error_messages["required"] = REQUIRED
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = BAD_DATE
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("place_kind")
+        if kind == PlaceKind.COUNTRY and not data.get("country"):
+            self.add_error("country", _("Chọn nước."))
+        if (
+            kind == PlaceKind.UNIT
+            and not data.get("place_unit_code")
+            and not data.get("place_note")
+            and "place_unit_code" not in self.errors
+        ):
+            self.add_error("place_unit_code", _("Nhập mã tỉnh, huyện, xã hoặc ghi địa chỉ nơi đi."))
+        units = province_units()
+        commune = units.filter(level=Level.COMMUNE, code=data.get("commune") or "").first()
+        hamlet = units.filter(uid=data["hamlet"]).first() if data.get("hamlet") else None
+        if commune is not None and hamlet is not None and hamlet.parent_id != commune.pk:
+            self.add_error("hamlet", _("Thôn, xóm này không thuộc xã, phường đã chọn."))
+        data["unit"] = hamlet or commune
+        return data
+
+    def service_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        keys = (
+            "declared_by",
+            "full_name",
+            "id_number",
+            "birth_year",
+            "sex",
+            "nationality",
+            "phone",
+            "unit",
+            "move_date",
+            "place_kind",
+            "country",
+            "place_note",
+            "transport",
+            "vehicle_no",
+            "lodging_kind",
+            "lodging_address",
+            "expected_departure",
+            "declarant_name",
+            "declarant_phone",
+        )
+        return {**{k: data.get(k) or "" for k in keys}, "place_unit": data.get("place_unit_code")} | {
+            k: data.get(k) for k in ("birth_year", "move_date", "expected_departure", "unit")
+        }

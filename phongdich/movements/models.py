@@ -74,6 +74,7 @@ class Movement(BaseModel):
     expected_departure = models.DateField(_("dự kiến đi ngày"), null=True, blank=True)
     declared_by = models.CharField(_("người khai báo"), max_length=14, choices=DeclaredBy.choices)
     declarant_name = models.CharField(_("họ tên người khai báo"), max_length=120, blank=True)
+    declarant_phone = models.CharField(_("số điện thoại người khai báo"), max_length=20, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     left_on = models.DateField(_("đã đi ngày"), null=True, blank=True)
     closed_by = models.ForeignKey(

@@ -100,6 +100,18 @@ def _choice(value: str, choices: Any, *, field: str, required: bool = True) -> s
     return value
 
 
+def _declarant_phone(phone: str) -> str:
+    from phongdich.people.validators import normalise_phone
+
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    try:
+        return normalise_phone(phone)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, field="declarant_phone") from None
+
+
 def open_arrival(*, person: Person, commune: Unit) -> Movement | None:
     return (
         Movement.objects.filter(person=person, commune=commune, direction=Direction.ARRIVAL, left_on__isnull=True)
@@ -128,6 +140,7 @@ def arrival_declare(
     expected_departure: date | None = None,
     declared_by: str = DeclaredBy.OFFICIAL,
     declarant_name: str = "",
+    declarant_phone: str = "",
     note: str = "",
     reported_on: date | None = None,
 ) -> Movement:
@@ -187,6 +200,7 @@ def arrival_declare(
             expected_departure=expected_departure,
             declared_by=declared_by,
             declarant_name=" ".join((declarant_name or "").split())[:120],
+            declarant_phone=_declarant_phone(declarant_phone),
             note=(note or "").strip()[:255],
             recorded_by=actor,
         )
@@ -351,3 +365,97 @@ def person_for_declaration(
         return result.candidates[0]
     assert result.person is not None
     return result.person
+
+
+PUBLIC_DECLARERS = (DeclaredBy.SELF, DeclaredBy.LODGING_OWNER)
+_MARKUP = re.compile(r"[<>]")
+
+
+def _plain(value: str, *, field: str) -> str:
+    from phongdich.declarations.services import MARKUP
+
+    value = " ".join((value or "").split())
+    if _MARKUP.search(value):
+        raise ValidationFailed(MARKUP, field=field)
+    return value
+
+
+def arrival_self_declare(
+    *,
+    declared_by: str,
+    full_name: str,
+    id_number: str,
+    birth_year: int | None,
+    sex: str,
+    nationality: str = "VN",
+    phone: str,
+    unit: Unit,
+    lodging_address: str,
+    declarant_name: str = "",
+    declarant_phone: str = "",
+    place_note: str = "",
+    vehicle_no: str = "",
+    **arrival: Any,
+) -> Movement:
+    """The public arrival declaration (no login), by the person themself or by the lodging owner for a guest.
+
+    The identity is checked as the public medical declaration checks it (``declarations.services.
+    clean_declaration``: name, CCCD or passport, year of birth, sex, phone, no markup); the person is found
+    by CCCD or registered (the arrival commune as the place of residence), then the arrival is stored
+    through ``arrival_declare`` with no actor, so the visit and exposure flags follow. All or nothing."""
+    from phongdich.declarations.services import REQUIRED, clean_declaration
+    from phongdich.people.services import CreateOutcome, person_create
+
+    if declared_by not in PUBLIC_DECLARERS:
+        raise ValidationFailed(_("Chọn người khai báo."), field="declared_by")
+    commune = _check_unit(None, unit)
+    values = clean_declaration(
+        {
+            "full_name": full_name,
+            "id_number": id_number,
+            "birth_year": birth_year,
+            "sex": sex,
+            "nationality": nationality or "VN",
+            "residence_unit": commune,
+            "address": lodging_address,
+            "phone": phone,
+        }
+    )
+    place_note = _plain(place_note, field="place_note")
+    vehicle_no = _plain(vehicle_no, field="vehicle_no")
+    declarant_name = _plain(declarant_name, field="declarant_name")
+    if declared_by == DeclaredBy.LODGING_OWNER:
+        if not declarant_name:
+            raise ValidationFailed(REQUIRED, field="declarant_name")
+        if not (declarant_phone or "").strip():
+            raise ValidationFailed(REQUIRED, field="declarant_phone")
+    else:
+        declarant_name, declarant_phone = "", ""
+    is_cccd = values["id_number"].isdigit()
+    with transaction.atomic():
+        result = person_create(
+            actor=None,
+            full_name=values["full_name"],
+            birth_year=values["birth_year"],
+            sex=values["sex"],
+            cccd=values["id_number"] if is_cccd else None,
+            passport_no="" if is_cccd else values["id_number"],
+            nationality=values["nationality"],
+            phone=values["phone"],
+            residence_unit=commune,
+            address=values["address"],
+        )
+        person = result.candidates[0] if result.outcome == CreateOutcome.POSSIBLE_DUPLICATE else result.person
+        assert person is not None
+        return arrival_declare(
+            actor=None,
+            person=person,
+            unit=unit,
+            lodging_address=values["address"],
+            place_note=place_note,
+            vehicle_no=vehicle_no,
+            declared_by=declared_by,
+            declarant_name=declarant_name,
+            declarant_phone=declarant_phone,
+            **arrival,
+        )

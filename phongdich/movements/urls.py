@@ -15,6 +15,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:uid>/", views.movement_detail_view, name="detail"),
 ]
 
+# The public arrival declaration (no login), mounted by the root URLs at /khai-bao-di-chuyen/
+# (namespace "declare-movement").
+public_urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.public_arrival_view, name="form"),
+]
+
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("movements/", api.MovementListCreateApi.as_view(), name="movements"),
     path("movements/present/", api.PresentNowApi.as_view(), name="movements-present"),

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,13 +20,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from phongdich.core.errors import ApplicationError
+from phongdich.core.middleware import client_ip
 from phongdich.core.tabular import TabularFileError
+from phongdich.declarations import guard
+from phongdich.declarations.views import size_checked_before_csrf
 from phongdich.people.models import Person
 from phongdich.people.validators import looks_like_phone, normalise_phone
 
 from .crosscheck import cross_check, remember_result, result_download
 from .exports import XLSX, door_to_door_export, movements_export, present_now_export
-from .forms import ArrivalForm, CrossCheckForm, DepartureForm, DoorToDoorForm, MovementFilterForm
+from .forms import ArrivalForm, CrossCheckForm, DepartureForm, DoorToDoorForm, MovementFilterForm, PublicArrivalForm
 from .models import DeclaredBy, Direction, Movement
 from .selectors import (
     default_since,
@@ -36,7 +40,7 @@ from .selectors import (
     scope_units,
     visible_movements,
 )
-from .services import arrival_declare, departure_declare, may_record, person_for_declaration
+from .services import arrival_declare, arrival_self_declare, departure_declare, may_record, person_for_declaration
 
 
 def _download(content: bytes, filename: str) -> HttpResponse:
@@ -264,3 +268,72 @@ def cross_check_view(request: HttpRequest) -> HttpResponse:
 def cross_check_result_view(request: HttpRequest, token: str) -> HttpResponse:
     content, filename = result_download(token, user=request.user)
     return _download(content, filename)
+
+
+# The public arrival declaration (no login), mounted by the root URLs at /khai-bao-di-chuyen/
+# (namespace "declare-movement"). Its abuse guards are the medical declaration's: ``declarations.guard``
+# (per-address and per-phone counters, the local CAPTCHA) and the body-size check before CSRF.
+
+
+def _public_rate_limited(request: HttpRequest) -> HttpResponse:
+    message = _("Bạn đã gửi quá nhiều lần khai báo từ địa chỉ này. Vui lòng thử lại sau một giờ.")
+    return render(request, "errors/error.html", {"title": _("Gửi quá nhiều lần"), "message": message}, status=429)
+
+
+def _public_form(request: HttpRequest, form: PublicArrivalForm, status: int = 200) -> HttpResponse:
+    challenge = guard.captcha_new() if guard.captcha_required(client_ip(request)) else None
+    if challenge is None:
+        form.fields["captcha_answer"].widget = forms.HiddenInput()
+    else:
+        form.fields["captcha_answer"].label = _("Tính: %(question)s") % {"question": challenge.question}
+        if form.is_bound:
+            data = form.data.copy()  # type: ignore[attr-defined]
+            data["captcha_token"] = challenge.token
+            data["captcha_answer"] = ""
+            form.data = data
+        else:
+            form.initial["captcha_token"] = challenge.token
+    return render(request, "movements/public_form.html", {"form": form, "challenge": challenge}, status=status)
+
+
+def _phone_blocked(form: PublicArrivalForm) -> bool:
+    try:
+        phone = normalise_phone(str(form.cleaned_data.get("phone") or ""))
+    except ApplicationError:
+        return False
+    if guard.phone_blocked(phone):
+        form.add_error("phone", _("Số điện thoại này đã khai quá nhiều lần trong một giờ. Vui lòng thử lại sau."))
+        return True
+    return False
+
+
+@size_checked_before_csrf
+@require_http_methods(["GET", "POST"])
+def public_arrival_view(request: HttpRequest) -> HttpResponse:
+    """Anyone declares an arrival into the province: the person themself, or the lodging owner for a guest."""
+    if request.method != "POST":
+        return _public_form(request, PublicArrivalForm(initial={"move_date": timezone.localdate()}))
+    ip = client_ip(request)
+    if guard.ip_blocked(ip):
+        return _public_rate_limited(request)
+    form = PublicArrivalForm(request.POST)
+    needs_captcha = guard.captcha_required(ip)
+    guard.ip_hit(ip)
+    valid = form.is_valid()
+    if needs_captcha and not guard.captcha_check(
+        str(request.POST.get("captcha_token", "")), str(request.POST.get("captcha_answer", ""))
+    ):
+        form.add_error("captcha_answer", _("Kết quả phép tính chưa đúng. Vui lòng tính lại."))
+        valid = False
+    if valid and not _phone_blocked(form):
+        try:
+            movement = arrival_self_declare(**form.service_values())
+        except ApplicationError as exc:
+            form.add_service_error(exc, field_map=PublicArrivalForm.FIELD_MAP)
+        except PermissionDenied as exc:
+            form.add_error("commune", str(exc))
+        else:
+            guard.phone_hit(movement.person.phone)
+            context = {"reference": movement.uid.hex[:8].upper(), "name": movement.person.full_name}
+            return render(request, "movements/public_done.html", context)
+    return _public_form(request, form, status=400)

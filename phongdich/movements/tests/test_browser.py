@@ -47,3 +47,37 @@ def test_officer_declares_arrival_and_sees_person_present_M3(
     assert "Nhật Bản" in row.inner_text()
     movement = Movement.objects.get()
     assert (movement.unit, movement.country, movement.recorded_by) == (tree.xom1, "JP", cast.cuong)
+
+
+def test_resident_declares_arrival_on_a_phone_without_login_M3(
+    tree: Any, da_nang: Any, live_server: Any, browser_page: Any
+) -> None:
+    """On a phone-sized screen: the public form, no login; the country field shows only for a foreign origin."""
+    from django.core.cache import cache
+
+    cache.clear()  # the abuse counters of earlier tests (same address) would ask for the CAPTCHA
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/khai-bao-di-chuyen/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    page.check("input[name=declared_by][value=self]")
+    page.fill("#id_full_name", "Hà Thị Về Quê")
+    page.fill("#id_id_number", "C1234567")
+    page.fill("#id_birth_year", "1996")
+    page.select_option("#id_sex", "F")
+    page.fill("#id_phone", "0987000222")
+    page.select_option("#id_commune", label="Phường Quán Triều")
+    page.select_option("#id_place_kind", "country")
+    assert page.locator("#id_place_unit_code").is_hidden()
+    page.select_option("#id_country", "KR")
+    page.fill("#id_move_date", days_ago(2).isoformat())
+    page.select_option("#id_transport", "plane")
+    page.select_option("#id_lodging_kind", "own_home")
+    page.fill("#id_lodging_address", "Số 3, tổ 5")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi khai báo").click()
+    assert page.locator("#movement-reference").is_visible()
+    assert "Hà Thị Về Quê" in page.content()
+    movement = Movement.objects.get(person__full_name="Hà Thị Về Quê")
+    assert movement.declared_by == "self"
+    assert movement.country == "KR"
