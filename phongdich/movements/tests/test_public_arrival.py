@@ -98,7 +98,7 @@ def test_self_declaration_stores_an_arrival_and_flags_the_epidemic_origin_M3(
 
 
 def test_lodging_owner_declaration_stores_the_owner_M3(
-    client: Client, tree: Any, arrival_data: Callable[..., dict[str, Any]]
+    client: Client, tree: Any, cast: Any, arrival_data: Callable[..., dict[str, Any]]
 ) -> None:
     data = arrival_data(
         declared_by="lodging_owner",
@@ -117,6 +117,10 @@ def test_lodging_owner_declaration_stores_the_owner_M3(
     assert movement.declarant_phone == "0912111222"
     assert movement.unit == tree.quan_trieu
     assert movement.country == "JP"
+    client.force_login(cast.cuong)  # the commune officer reads who declared, and how to reach them
+    html = client.get(f"/movements/{movement.uid}/").content.decode()
+    assert "Phạm Thị Chủ Trọ" in html
+    assert "0912111222" in html
 
 
 def test_owner_without_name_or_phone_is_refused_M3(
