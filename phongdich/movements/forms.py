@@ -383,17 +383,15 @@ class PublicArrivalForm(PlaceFieldsMixin, ServiceErrorsMixin, forms.Form):
         return data
 
     def service_values(self) -> dict[str, Any]:
+        """Keyword arguments of ``services.arrival_self_declare``."""
         data = self.cleaned_data
-        keys = (
+        texts = (
             "declared_by",
             "full_name",
             "id_number",
-            "birth_year",
             "sex",
             "nationality",
             "phone",
-            "unit",
-            "move_date",
             "place_kind",
             "country",
             "place_note",
@@ -401,10 +399,11 @@ class PublicArrivalForm(PlaceFieldsMixin, ServiceErrorsMixin, forms.Form):
             "vehicle_no",
             "lodging_kind",
             "lodging_address",
-            "expected_departure",
             "declarant_name",
             "declarant_phone",
         )
-        return {**{k: data.get(k) or "" for k in keys}, "place_unit": data.get("place_unit_code")} | {
-            k: data.get(k) for k in ("birth_year", "move_date", "expected_departure", "unit")
-        }
+        values: dict[str, Any] = {k: data.get(k) or "" for k in texts}
+        for k in ("birth_year", "move_date", "expected_departure", "unit"):
+            values[k] = data.get(k)
+        values["place_unit"] = data.get("place_unit_code")
+        return values

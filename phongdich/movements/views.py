@@ -334,6 +334,7 @@ def public_arrival_view(request: HttpRequest) -> HttpResponse:
             form.add_error("commune", str(exc))
         else:
             guard.phone_hit(movement.person.phone)
-            context = {"reference": movement.uid.hex[:8].upper(), "name": movement.person.full_name}
+            # The name as typed: a CCCD already registered must not reveal its holder's stored name.
+            context = {"reference": movement.uid.hex[:8].upper(), "name": form.cleaned_data["full_name"]}
             return render(request, "movements/public_done.html", context)
     return _public_form(request, form, status=400)

@@ -232,3 +232,18 @@ def test_captcha_after_repeated_submissions_M3(
     replay = client.post(URL, arrival_data(captcha_token=token.group(1), captcha_answer=answer, phone="0987000001"))
     assert replay.status_code == 400
     assert Movement.objects.count() == 1
+
+
+def test_a_registered_cccd_under_another_name_does_not_reveal_the_stored_name_M3(
+    client: Client, tree: Any, arrival_data: Callable[..., dict[str, Any]]
+) -> None:
+    from .conftest import make_person
+
+    cccd = cccd_make(province_code="19", sex="F", birth_year=1975, serial="000777")
+    make_person(tree.quang_vinh, "Đỗ Thị Đã Đăng Ký", cccd=cccd, birth_year=1975, sex="F")
+    response = client.post(URL, arrival_data(full_name="Tên Gõ Khác", id_number=cccd, birth_year="1975", sex="F"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tên Gõ Khác" in html
+    assert "Đỗ Thị Đã Đăng Ký" not in html
+    assert Movement.objects.get().person.full_name == "Đỗ Thị Đã Đăng Ký"
