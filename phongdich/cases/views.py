@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from phongdich.core.errors import ApplicationError
+from phongdich.core.pagination import filter_params, page_links
 from phongdich.orgs.scope import scope_for
 from phongdich.people.selectors import person_get_for_write, person_search
 
@@ -74,13 +74,11 @@ _FILTER_KEYS = ("status", "detected_in", "reported_by", "unit", "date_from", "da
 def case_list_view(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET, user=request.user)
     page = case_list(user=request.user, filters=form.filters(), after=request.GET.get("after") or None)
-    params = {k: request.GET[k] for k in _FILTER_KEYS if request.GET.get(k)}
+    params = filter_params(request, _FILTER_KEYS)
     context: dict[str, Any] = {
         "form": form,
         "page": page,
-        "params": urlencode(params),
-        "next_url": f"?{urlencode({**params, 'after': page.next_after})}" if page.next_after else "",
-        "first_url": f"?{urlencode(params)}" if request.GET.get("after") else "",
+        **page_links(request, params, page.next_after),
     }
     return render(request, "cases/case_list.html", context)
 
@@ -201,13 +199,11 @@ def cluster_list_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ClusterFilterForm(request.GET, user=request.user)
     page = cluster_list(user=request.user, filters=form.filters(), after=request.GET.get("after") or None)
-    params = {k: request.GET[k] for k in _CLUSTER_FILTER_KEYS if request.GET.get(k)}
+    params = filter_params(request, _CLUSTER_FILTER_KEYS)
     context: dict[str, Any] = {
         "form": form,
         "page": page,
-        "params": urlencode(params),
-        "next_url": f"?{urlencode({**params, 'after': page.next_after})}" if page.next_after else "",
-        "first_url": f"?{urlencode(params)}" if request.GET.get("after") else "",
+        **page_links(request, params, page.next_after),
     }
     return render(request, "cases/cluster_list.html", context)
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from phongdich.core.errors import ApplicationError
 from phongdich.core.middleware import client_ip
+from phongdich.core.pagination import page_links
 from phongdich.orgs.scope import scope_for
 
 from . import guard
@@ -212,9 +213,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "symptoms": symptoms,
         "epidemic": epidemic,
-        "params": urlencode(params),
-        "next_url": f"?{urlencode({**params, 'after': page.next_after})}" if page.next_after else "",
-        "first_url": f"?{urlencode(params)}" if request.GET.get("after") else "",
+        **page_links(request, params, page.next_after),
     }
     return render(request, "declarations/list.html", context)
 

@@ -21,6 +21,7 @@ from phongdich.cases.selectors import case_get_for_write
 from phongdich.core.audit import audit
 from phongdich.core.errors import ApplicationError
 from phongdich.core.models import AuditAction
+from phongdich.core.pagination import page_links
 from phongdich.orgs.scope import scope_for
 
 from .exports import candidates_export
@@ -129,9 +130,7 @@ def case_view(request: HttpRequest, uid: str) -> HttpResponse:
         "page": page,
         "status": status,
         "statuses": [("", _("Tất cả")), *CandidateStatus.choices],
-        "params": urlencode(params),
-        "next_url": f"?{urlencode({**params, 'after': page.next_after})}" if page.next_after else "",
-        "first_url": f"?{urlencode(params)}" if request.GET.get("after") else "",
+        **page_links(request, params, page.next_after),
         "margin": int(margin().total_seconds() // 60),
         "dwell": int(dwell_for("office").total_seconds() // 60),
         "confirmable": case.status in CONFIRMED_STATUSES,

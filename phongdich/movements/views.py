@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from phongdich.core.errors import ApplicationError
 from phongdich.core.middleware import client_ip
+from phongdich.core.pagination import page_links
 from phongdich.core.tabular import TabularFileError
 from phongdich.declarations import guard
 from phongdich.declarations.views import size_checked_before_csrf
@@ -49,14 +49,6 @@ def _download(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _paging(request: HttpRequest, params: dict[str, str], next_after: str | None) -> dict[str, str]:
-    return {
-        "params": urlencode(params),
-        "next_url": f"?{urlencode({**params, 'after': next_after})}" if next_after else "",
-        "first_url": f"?{urlencode(params)}" if request.GET.get("after") else "",
-    }
-
-
 def _require_recorder(request: HttpRequest) -> None:
     if not may_record(request.user):
         raise PermissionDenied
@@ -77,7 +69,7 @@ def movement_list_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "movements": page.items,
         "can_record": may_record(request.user),
-        **_paging(request, _query(form), page.next_after),
+        **page_links(request, _query(form), page.next_after),
     }
     return render(request, "movements/movement_list.html", context)
 
@@ -211,7 +203,7 @@ def present_view(request: HttpRequest) -> HttpResponse:
         "units": scope_units(request.user),
         "unit": unit,
         "can_record": may_record(request.user),
-        **_paging(request, params, page.next_after),
+        **page_links(request, params, page.next_after),
     }
     return render(request, "movements/present.html", context)
 

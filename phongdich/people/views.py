@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from phongdich.core.errors import ApplicationError, ValidationFailed
+from phongdich.core.pagination import page_links
 from phongdich.geo.models import Unit
 from phongdich.orgs.scope import scope_for
 
@@ -69,9 +69,7 @@ def _list_page(request: HttpRequest, *, foreigners: bool) -> HttpResponse:
         "unit": unit,
         "communes": communes_for(request.user),
         "foreigners": foreigners,
-        "params": urlencode(params),
-        "next_url": f"?{urlencode({**params, 'after': page.next_after})}" if page.next_after else "",
-        "first_url": f"?{urlencode(params)}" if request.GET.get("after") else "",
+        **page_links(request, params, page.next_after),
     }
     if getattr(request, "htmx", False):
         return render(request, "people/_rows.html", context)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from phongdich.core.errors import ApplicationError
+from phongdich.core.pagination import page_links
 from phongdich.orgs.scope import scope_for
 from phongdich.people.selectors import person_get_for_write, person_search
 
@@ -62,14 +63,6 @@ def _download(export: Any) -> HttpResponse:
     return response
 
 
-def _paging(request: HttpRequest, params: dict[str, str], next_after: str | None) -> dict[str, str]:
-    return {
-        "params": urlencode(params),
-        "next_url": f"?{urlencode({**params, 'after': next_after})}" if next_after else "",
-        "first_url": f"?{urlencode(params)}" if request.GET.get("after") else "",
-    }
-
-
 def _facility_filters(request: HttpRequest) -> dict[str, str]:
     kind = request.GET.get("kind", "")
     ready = request.GET.get("ready", "")
@@ -100,7 +93,7 @@ def facility_list_view(request: HttpRequest) -> HttpResponse:
         "ready": filters.get("ready", ""),
         "kinds": FacilityKind.choices,
         "can_manage": can_manage_facilities(request.user),
-        **_paging(request, filters, page.next_after),
+        **page_links(request, filters, page.next_after),
     }
     return render(request, "quarantine/facility_list.html", context)
 
@@ -196,9 +189,7 @@ def episode_list_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "kind": kind,
         "kinds": EpisodeKind.choices,
-        "params": urlencode(params),
-        "next_url": f"?{urlencode({**params, 'after': page.next_after})}" if page.next_after else "",
-        "first_url": f"?{urlencode(params)}" if request.GET.get("after") else "",
+        **page_links(request, params, page.next_after),
     }
     return render(request, "quarantine/episode_list.html", context)
 
@@ -304,7 +295,7 @@ def episode_release_view(request: HttpRequest, uid: str) -> HttpResponse:
 def follow_today_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     page = follow_today_page(user=request.user, today=today, after=request.GET.get("after") or None)
-    context = {"page": page, "rows": page.items, "today": today, **_paging(request, {}, page.next_after)}
+    context = {"page": page, "rows": page.items, "today": today, **page_links(request, {}, page.next_after)}
     return render(request, "quarantine/follow_today.html", context)
 
 
@@ -328,7 +319,7 @@ def handover_list_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": page.items,
         "status": status,
-        **_paging(request, {"status": status}, page.next_after),
+        **page_links(request, {"status": status}, page.next_after),
     }
     return render(request, "quarantine/handover_list.html", context)
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from phongdich.cases.selectors import case_get_for_write
 from phongdich.core.errors import ApplicationError
+from phongdich.core.pagination import filter_params, page_links
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
 from phongdich.people.selectors import person_get_for_write, person_search
@@ -37,15 +38,6 @@ from .services import contact_record, f1_quarantine
 
 _CONTACT_KEYS = ("level", "exposure_type", "index_case", "unit", "unquarantined", "person")
 _CHAIN_KEYS = ("cluster", "unit", "min_size", "date_from", "date_to", "with_case")
-
-
-def _pages(request: HttpRequest, keys: tuple[str, ...], next_after: str | None) -> dict[str, str]:
-    params = {k: request.GET[k] for k in keys if request.GET.get(k)}
-    return {
-        "params": urlencode(params),
-        "next_url": f"?{urlencode({**params, 'after': next_after})}" if next_after else "",
-        "first_url": f"?{urlencode(params)}" if request.GET.get("after") else "",
-    }
 
 
 def _need_scope(request: HttpRequest) -> None:
@@ -82,7 +74,11 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
     _need_scope(request)
     form = ContactFilterForm(request.GET, user=request.user)
     page = contact_list(user=request.user, filters=form.filters(), after=request.GET.get("after") or None)
-    context = {"form": form, "page": page, **_pages(request, _CONTACT_KEYS, page.next_after)}
+    context = {
+        "form": form,
+        "page": page,
+        **page_links(request, filter_params(request, _CONTACT_KEYS), page.next_after),
+    }
     return render(request, "tracing/contact_list.html", context)
 
 
@@ -179,7 +175,7 @@ def f1_unquarantined_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, _("Vui lòng chọn hình thức và ngày bắt đầu hợp lệ."))
     page = f1_unquarantined_list(user=request.user, after=request.GET.get("after") or None)
-    context = {"form": form, "page": page, **_pages(request, (), page.next_after)}
+    context = {"form": form, "page": page, **page_links(request, {}, page.next_after)}
     return render(request, "tracing/f1_list.html", context)
 
 
@@ -203,7 +199,12 @@ def chain_list_view(request: HttpRequest) -> HttpResponse:
     page = chain_list(user=request.user, filters=form.filters(), after=request.GET.get("after") or None)
     names = cluster_names(sorted({c for chain in page.items for c in chain.cluster_ids or []}))
     rows = [(c, [names.get(i, "") for i in c.cluster_ids or []]) for c in page.items]
-    context = {"form": form, "page": page, "rows": rows, **_pages(request, _CHAIN_KEYS, page.next_after)}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        **page_links(request, filter_params(request, _CHAIN_KEYS), page.next_after),
+    }
     return render(request, "tracing/chain_list.html", context)
 
 
