@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phongdich.core.pagination import next_page_url, query_limit
 from phongdich.geo.api import UnitBriefSerializer
 from phongdich.geo.models import Unit
 from phongdich.orgs.api import OrganisationRefSerializer
@@ -263,10 +264,7 @@ class CaseListCreateApi(APIView):
         summary=_("Danh sách ca bệnh trong địa bàn (phân trang theo con trỏ)"),
     )
     def get(self, request: Request) -> Response:
-        try:
-            limit = int(request.query_params.get("limit", "50"))
-        except ValueError:
-            raise serializers.ValidationError({"limit": [_("Phải là số nguyên.")]}) from None
+        limit = query_limit(request)
         filters = CaseFilters(
             status=_choice(request, "status", CaseStatus.values),
             detected_in=_choice(request, "detected_in", DetectedIn.values),
@@ -276,11 +274,7 @@ class CaseListCreateApi(APIView):
             date_to=_date(request, "date_to"),
         )
         page = case_list(user=request.user, filters=filters, after=request.query_params.get("after"), limit=limit)
-        next_url = None
-        if page.next_after:
-            params = request.query_params.copy()
-            params["after"] = page.next_after
-            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        next_url = next_page_url(request, page.next_after)
         return Response({"next": next_url, "results": CaseSerializer(page.items, many=True).data})
 
     @extend_schema(
@@ -543,21 +537,14 @@ class ClusterListCreateApi(APIView):
         summary=_("Danh sách ổ dịch trong địa bàn (phân trang theo con trỏ)"),
     )
     def get(self, request: Request) -> Response:
-        try:
-            limit = int(request.query_params.get("limit", "50"))
-        except ValueError:
-            raise serializers.ValidationError({"limit": [_("Phải là số nguyên.")]}) from None
+        limit = query_limit(request)
         filters = ClusterFilters(
             status=_choice(request, "status", ClusterStatus.values),
             unit=_unit(request),
             q=request.query_params.get("q", "")[:120],
         )
         page = cluster_list(user=request.user, filters=filters, after=request.query_params.get("after"), limit=limit)
-        next_url = None
-        if page.next_after:
-            params = request.query_params.copy()
-            params["after"] = page.next_after
-            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        next_url = next_page_url(request, page.next_after)
         return Response({"next": next_url, "results": ClusterSerializer(page.items, many=True).data})
 
     @extend_schema(

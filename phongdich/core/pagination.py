@@ -7,7 +7,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
 
 
 class KeysetPagination(CursorPagination):
@@ -36,3 +39,20 @@ def page_links(request: HttpRequest, params: Mapping[str, str], next_after: str 
 def filter_params(request: HttpRequest, keys: Iterable[str]) -> dict[str, str]:
     """The filters among ``keys`` that the request sets (empty ones are left out)."""
     return {k: request.GET[k] for k in keys if request.GET.get(k)}
+
+
+def query_limit(request: Request, default: int = KeysetPagination.page_size) -> int:
+    """The API's ``?limit=`` (a page size), or a 400 with the field error when it is not a number."""
+    try:
+        return int(request.query_params.get("limit", str(default)))
+    except ValueError:
+        raise serializers.ValidationError({"limit": [_("Phải là số nguyên.")]}) from None
+
+
+def next_page_url(request: Request, after: str | int | None) -> str | None:
+    """The API's next page: the same query with ``after`` set, or None on the last page."""
+    if not after:
+        return None
+    params = request.query_params.copy()
+    params["after"] = str(after)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")

@@ -16,6 +16,7 @@ from phongdich.cases.models import Case
 from phongdich.cases.selectors import case_get_for_write
 from phongdich.core.audit import audit
 from phongdich.core.models import AuditAction
+from phongdich.core.pagination import next_page_url, query_limit
 
 from .models import CandidateStatus, ExposureCandidate
 from .selectors import MAX_PAGE_SIZE, PAGE_SIZE, candidate_list
@@ -112,10 +113,7 @@ class CaseExposuresApi(APIView):
         status = request.query_params.get("status", "").strip()
         if status and status not in CandidateStatus.values:
             raise serializers.ValidationError({"status": [_("Giá trị không hợp lệ.")]})
-        try:
-            limit = int(request.query_params.get("limit", str(PAGE_SIZE)))
-        except ValueError:
-            raise serializers.ValidationError({"limit": [_("Phải là số nguyên.")]}) from None
+        limit = query_limit(request, PAGE_SIZE)
         page = candidate_list(
             case=case, status=status, after=request.query_params.get("after"), limit=min(limit, MAX_PAGE_SIZE)
         )
@@ -126,11 +124,7 @@ class CaseExposuresApi(APIView):
             summary=f"{case.case_code}: người có thể tiếp xúc (quét mã, API)",
             detail={"status": status, "rows": len(page.items)},
         )
-        next_url = None
-        if page.next_after:
-            params = request.query_params.copy()
-            params["after"] = page.next_after
-            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        next_url = next_page_url(request, page.next_after)
         return Response({"next": next_url, "results": CandidateSerializer(page.items, many=True).data})
 
 

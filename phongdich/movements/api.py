@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phongdich.core.pagination import next_page_url, query_limit
 from phongdich.geo.api import UnitBriefSerializer
 from phongdich.people.models import Sex
 from phongdich.people.selectors import person_get_for_write
@@ -108,13 +109,6 @@ PAGE_PARAMETERS = [
 ]
 
 
-def _limit(request: Request) -> int:
-    try:
-        return int(request.query_params.get("limit", "50"))
-    except ValueError:
-        raise serializers.ValidationError({"limit": [_("Phải là số nguyên.")]}) from None
-
-
 def _date(request: Request, name: str) -> Any:
     value = request.query_params.get(name, "").strip()
     if not value:
@@ -140,11 +134,7 @@ def _scoped_unit(request: Request, ref: Any, name: str = "unit") -> Any:
 
 
 def _paged(request: Request, page: Page) -> Response:
-    next_url = None
-    if page.next_after:
-        params = request.query_params.copy()
-        params["after"] = page.next_after
-        next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    next_url = next_page_url(request, page.next_after)
     return Response({"next": next_url, "results": MovementSerializer(page.items, many=True).data})
 
 
@@ -172,7 +162,7 @@ class MovementListCreateApi(APIView):
             date_to=_date(request, "date_to"),
             unit=_scoped_unit(request, request.query_params.get("unit")),
             after=request.query_params.get("after"),
-            limit=_limit(request),
+            limit=query_limit(request),
         )
         return _paged(request, page)
 
@@ -248,6 +238,6 @@ class PresentNowApi(APIView):
             user=request.user,
             unit=_scoped_unit(request, request.query_params.get("unit")),
             after=request.query_params.get("after"),
-            limit=_limit(request),
+            limit=query_limit(request),
         )
         return _paged(request, page)

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phongdich.core.pagination import next_page_url, query_limit
 from phongdich.geo.api import UnitBriefSerializer
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.api import OrganisationRefSerializer
@@ -202,10 +203,7 @@ class PersonListCreateApi(APIView):
         summary=_("Danh sách, tìm kiếm nhân khẩu trong địa bàn (phân trang theo con trỏ)"),
     )
     def get(self, request: Request) -> Response:
-        try:
-            limit = int(request.query_params.get("limit", "50"))
-        except ValueError:
-            raise serializers.ValidationError({"limit": [_("Phải là số nguyên.")]}) from None
+        limit = query_limit(request)
         page = person_search(
             user=request.user,
             q=request.query_params.get("q", ""),
@@ -214,11 +212,7 @@ class PersonListCreateApi(APIView):
             after=request.query_params.get("after") or None,
             limit=limit,
         )
-        next_url = None
-        if page.next_after:
-            params = request.query_params.copy()
-            params["after"] = page.next_after
-            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        next_url = next_page_url(request, page.next_after)
         return Response({"next": next_url, "results": PersonSerializer(page.items, many=True).data})
 
     @extend_schema(

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phongdich.core.pagination import next_page_url, query_limit
 from phongdich.orgs.api import OrganisationRefSerializer
 from phongdich.orgs.models import Organisation
 from phongdich.orgs.selectors import organisation_get, organisations_for
@@ -196,10 +197,7 @@ class StaffListCreateApi(APIView):
         summary=_("Danh sách cán bộ, nhân viên (của một cơ quan, hoặc mọi cơ quan trong phạm vi), thủ trưởng trước"),
     )
     def get(self, request: Request) -> Response:
-        try:
-            limit = int(request.query_params.get("limit", "50"))
-        except ValueError:
-            raise serializers.ValidationError({"limit": [_("Phải là số nguyên.")]}) from None
+        limit = query_limit(request)
         page = staff_list(
             user=request.user,
             organisation=_organisation_param(request, required=False),
@@ -208,11 +206,7 @@ class StaffListCreateApi(APIView):
             after=request.query_params.get("after") or None,
             limit=min(limit, MAX_PAGE_SIZE),
         )
-        next_url = None
-        if page.next_after:
-            params = request.query_params.copy()
-            params["after"] = page.next_after
-            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        next_url = next_page_url(request, page.next_after)
         return Response({"next": next_url, "results": StaffMembershipSerializer(page.items, many=True).data})
 
     @extend_schema(

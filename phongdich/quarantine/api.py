@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phongdich.core.pagination import next_page_url, query_limit
 from phongdich.geo.api import UnitBriefSerializer
 from phongdich.people.selectors import person_get_for_write
 
@@ -196,16 +197,9 @@ class EpisodeListCreateApi(APIView):
         kind = request.query_params.get("kind", "").strip()
         if kind and kind not in EpisodeKind.values:
             raise serializers.ValidationError({"kind": [_("Giá trị không hợp lệ.")]})
-        try:
-            limit = int(request.query_params.get("limit", "50"))
-        except ValueError:
-            raise serializers.ValidationError({"limit": [_("Phải là số nguyên.")]}) from None
+        limit = query_limit(request)
         page = open_episode_list(user=request.user, kind=kind, after=request.query_params.get("after"), limit=limit)
-        next_url = None
-        if page.next_after:
-            params = request.query_params.copy()
-            params["after"] = page.next_after
-            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        next_url = next_page_url(request, page.next_after)
         return Response({"next": next_url, "results": EpisodeSerializer(page.items, many=True).data})
 
     @extend_schema(

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from phongdich.cases.models import Case
+from phongdich.core.pagination import next_page_url, query_limit
 from phongdich.geo.api import UnitBriefSerializer
 from phongdich.geo.models import Unit
 from phongdich.orgs.models import Organisation, Premises
@@ -125,21 +126,6 @@ def _page(serializer: Any, name: str) -> Any:
     return inline_serializer(name=name, fields={"next": serializers.URLField(allow_null=True), "results": serializer})
 
 
-def _next(request: Request, after: str | None) -> str | None:
-    if not after:
-        return None
-    params = request.query_params.copy()
-    params["after"] = after
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-
-def _limit(request: Request, default: int) -> int:
-    try:
-        return int(request.query_params.get("limit", str(default)))
-    except ValueError:
-        raise serializers.ValidationError({"limit": [_("Phải là số nguyên.")]}) from None
-
-
 def _unit(request: Request) -> Unit | None:
     ref = request.query_params.get("unit", "").strip()
     if not ref:
@@ -205,10 +191,10 @@ class ContactListCreateApi(APIView):
             exposure_type=kind,
         )
         page = contact_list(
-            user=request.user, filters=filters, after=request.query_params.get("after"), limit=_limit(request, 50)
+            user=request.user, filters=filters, after=request.query_params.get("after"), limit=query_limit(request, 50)
         )
         return Response(
-            {"next": _next(request, page.next_after), "results": ContactSerializer(page.items, many=True).data}
+            {"next": next_page_url(request, page.next_after), "results": ContactSerializer(page.items, many=True).data}
         )
 
     @extend_schema(
@@ -262,10 +248,10 @@ class ChainListApi(APIView):
             with_case=_flag(request, "with_case"),
         )
         page = chain_list(
-            user=request.user, filters=filters, after=request.query_params.get("after"), limit=_limit(request, 50)
+            user=request.user, filters=filters, after=request.query_params.get("after"), limit=query_limit(request, 50)
         )
         return Response(
-            {"next": _next(request, page.next_after), "results": ChainSerializer(page.items, many=True).data}
+            {"next": next_page_url(request, page.next_after), "results": ChainSerializer(page.items, many=True).data}
         )
 
 
@@ -310,7 +296,7 @@ class ChainGraphApi(APIView):
             hide_leaves=_flag(request, "hide_leaves"),
             q=request.query_params.get("q", ""),
             after=request.query_params.get("after"),
-            limit=_limit(request, 500),
+            limit=query_limit(request, 500),
         )
         return Response(
             {
