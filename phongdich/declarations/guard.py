@@ -11,9 +11,16 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from phongdich.core.errors import ApplicationError
+from phongdich.core.middleware import client_ip
+from phongdich.people.validators import normalise_phone
 
 WINDOW_SECONDS = 3600
 _SALT = "phongdich.declarations.captcha"
@@ -114,3 +121,47 @@ def captcha_check(token: str, answer: str) -> bool:
     if not secrets.compare_digest(str(data.get("d", "")), _digest(nonce, value)):
         return False
     return bool(cache.add(f"phongdich:captcha-spent:{nonce}", 1, 900))
+
+
+# --- The same guards applied to a public form (the medical declaration, the arrival declaration) --------
+
+
+def captcha_passed(request: HttpRequest, form: forms.Form) -> bool:
+    """Counts the attempt from the address; when a CAPTCHA is due, checks it and puts the error on the
+    form. True when the submission may go on."""
+    ip = client_ip(request)
+    needs_captcha = captcha_required(ip)
+    ip_hit(ip)
+    if needs_captcha and not captcha_check(
+        str(request.POST.get("captcha_token", "")), str(request.POST.get("captcha_answer", ""))
+    ):
+        form.add_error("captcha_answer", _("Kết quả phép tính chưa đúng. Vui lòng tính lại."))
+        return False
+    return True
+
+
+def phone_limited(form: forms.Form) -> bool:
+    """True (with the error on the phone field) when the form's phone has declared too often this hour."""
+    try:
+        phone = normalise_phone(str(form.cleaned_data.get("phone") or ""))
+    except ApplicationError:
+        return False
+    if phone_blocked(phone):
+        form.add_error("phone", _("Số điện thoại này đã khai quá nhiều lần trong một giờ. Vui lòng thử lại sau."))
+        return True
+    return False
+
+
+def captcha_bind(request: HttpRequest, form: forms.Form) -> Challenge | None:
+    """A new challenge when the address is due one, its token put in the form (a bound form's answer is
+    cleared); None otherwise."""
+    challenge = captcha_new() if captcha_required(client_ip(request)) else None
+    if challenge is not None:
+        if form.is_bound:
+            data = form.data.copy()  # type: ignore[attr-defined]
+            data["captcha_token"] = challenge.token
+            data["captcha_answer"] = ""
+            form.data = data
+        else:
+            form.initial["captcha_token"] = challenge.token
+    return challenge

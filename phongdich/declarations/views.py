@@ -66,44 +66,10 @@ def _rate_limited(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/error.html", {"title": _("Gửi quá nhiều lần"), "message": message}, status=429)
 
 
-def _guarded(request: HttpRequest, form: DeclarationForm) -> bool:
-    """Counts the attempt; checks the CAPTCHA when due (adds the error). True when the form may proceed."""
-    ip = client_ip(request)
-    needs_captcha = guard.captcha_required(ip)
-    guard.ip_hit(ip)
-    if needs_captcha and not guard.captcha_check(
-        str(request.POST.get("captcha_token", "")), str(request.POST.get("captcha_answer", ""))
-    ):
-        form.add_error("captcha_answer", _("Kết quả phép tính chưa đúng. Vui lòng tính lại."))
-        return False
-    return True
-
-
-def _phone_limited(form: DeclarationForm) -> bool:
-    from phongdich.people.validators import normalise_phone
-
-    try:
-        phone = normalise_phone(str(form.cleaned_data.get("phone") or ""))
-    except ApplicationError:
-        return False
-    if guard.phone_blocked(phone):
-        form.add_error("phone", _("Số điện thoại này đã khai quá nhiều lần trong một giờ. Vui lòng thử lại sau."))
-        return True
-    return False
-
-
 def _render_form(
     request: HttpRequest, template: str, form: DeclarationForm, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    challenge = guard.captcha_new() if guard.captcha_required(client_ip(request)) else None
-    if challenge is not None:
-        data = form.data.copy() if form.is_bound else None  # type: ignore[attr-defined]
-        if data is not None:
-            data["captcha_token"] = challenge.token
-            data["captcha_answer"] = ""
-            form.data = data
-        else:
-            form.initial["captcha_token"] = challenge.token
+    challenge = guard.captcha_bind(request, form)
     context = {"form": form, "challenge": challenge, **extra}
     return render(request, template, context, status=status)
 
@@ -118,7 +84,7 @@ def declare_view(request: HttpRequest) -> HttpResponse:
         if guard.ip_blocked(client_ip(request)):
             return _rate_limited(request)
         form = DeclarationForm(request.POST)
-        if _guarded(request, form) and form.is_valid() and not _phone_limited(form):
+        if guard.captcha_passed(request, form) and form.is_valid() and not guard.phone_limited(form):
             try:
                 filed = declaration_file(
                     actor=None, channel=Channel.SELF, data=form.declaration_data(), visits=form.visits()
@@ -158,7 +124,7 @@ def update_view(request: HttpRequest) -> HttpResponse:
         return _render_form(request, "declarations/public_form.html", form, updating=True, code=code, phone=phone)
     code, phone = str(request.POST.get("code", "")), str(request.POST.get("lookup_phone", ""))
     form = DeclarationForm(request.POST)
-    if _guarded(request, form) and form.is_valid() and not _phone_limited(form):
+    if guard.captcha_passed(request, form) and form.is_valid() and not guard.phone_limited(form):
         try:
             filed = declaration_update(code=code, phone=phone, data=form.declaration_data(), visits=form.visits())
         except ApplicationError as exc:

@@ -273,30 +273,12 @@ def _public_rate_limited(request: HttpRequest) -> HttpResponse:
 
 
 def _public_form(request: HttpRequest, form: PublicArrivalForm, status: int = 200) -> HttpResponse:
-    challenge = guard.captcha_new() if guard.captcha_required(client_ip(request)) else None
+    challenge = guard.captcha_bind(request, form)
     if challenge is None:
         form.fields["captcha_answer"].widget = forms.HiddenInput()
     else:
         form.fields["captcha_answer"].label = _("Tính: %(question)s") % {"question": challenge.question}
-        if form.is_bound:
-            data = form.data.copy()  # type: ignore[attr-defined]
-            data["captcha_token"] = challenge.token
-            data["captcha_answer"] = ""
-            form.data = data
-        else:
-            form.initial["captcha_token"] = challenge.token
     return render(request, "movements/public_form.html", {"form": form, "challenge": challenge}, status=status)
-
-
-def _phone_blocked(form: PublicArrivalForm) -> bool:
-    try:
-        phone = normalise_phone(str(form.cleaned_data.get("phone") or ""))
-    except ApplicationError:
-        return False
-    if guard.phone_blocked(phone):
-        form.add_error("phone", _("Số điện thoại này đã khai quá nhiều lần trong một giờ. Vui lòng thử lại sau."))
-        return True
-    return False
 
 
 @size_checked_before_csrf
@@ -305,19 +287,11 @@ def public_arrival_view(request: HttpRequest) -> HttpResponse:
     """Anyone declares an arrival into the province: the person themself, or the lodging owner for a guest."""
     if request.method != "POST":
         return _public_form(request, PublicArrivalForm(initial={"move_date": timezone.localdate()}))
-    ip = client_ip(request)
-    if guard.ip_blocked(ip):
+    if guard.ip_blocked(client_ip(request)):
         return _public_rate_limited(request)
     form = PublicArrivalForm(request.POST)
-    needs_captcha = guard.captcha_required(ip)
-    guard.ip_hit(ip)
-    valid = form.is_valid()
-    if needs_captcha and not guard.captcha_check(
-        str(request.POST.get("captcha_token", "")), str(request.POST.get("captcha_answer", ""))
-    ):
-        form.add_error("captcha_answer", _("Kết quả phép tính chưa đúng. Vui lòng tính lại."))
-        valid = False
-    if valid and not _phone_blocked(form):
+    valid = guard.captcha_passed(request, form) and form.is_valid()
+    if valid and not guard.phone_limited(form):
         try:
             movement = arrival_self_declare(**form.service_values())
         except ApplicationError as exc:
