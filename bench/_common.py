@@ -11,8 +11,10 @@ import os
 import platform
 import re
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -169,3 +171,94 @@ class Samples:
 
     def summary(self) -> dict[str, Any]:
         return summary(self.seconds, self.rows)
+
+
+# --- bench databases built in stages -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A part of a bench database, built after the stages before it and cleared before them.
+
+    ``build`` may return details (row counts, timings) that are recorded with the stage."""
+
+    name: str
+    wanted: dict[str, Any]
+    build: Callable[[], dict[str, Any] | None]
+    clear: Callable[[], None]
+
+
+def analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def ensure_stages(
+    *,
+    plan: list[Stage],
+    marker: Path,
+    db: str,
+    sqlite_path: Path,
+    pg_url: str,
+    db_name: str,
+    people: int,
+    rebuild: bool = False,
+    first_stale: Callable[[int], int] | None = None,
+) -> dict[str, Any]:
+    """Reuse what the bench database already holds; build the stages it lacks (and those after).
+
+    ``marker`` records what each stage was built with and how long it took. A new population (the
+    first stage) means a new database; a later stage is cleared and built again with those after
+    it. ``first_stale`` may move the first stage to rebuild earlier (e.g. a file beside the
+    database is gone). Runs inside the child process, with Django set up on the bench database.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+
+    from phongdich.people.models import Person
+
+    recorded = read_marker(marker)
+    exists = sqlite_path.exists() if db == "sqlite" else postgres_exists(pg_url, db_name)
+    fresh = rebuild or not exists or recorded.get(plan[0].name, {}).get("wanted") != plan[0].wanted
+    if not fresh:
+        call_command("migrate", verbosity=0, interactive=False)  # forward to the code's schema
+        call_command("createcachetable", verbosity=0)
+        fresh = Person.objects.filter(is_synthetic=True).count() != people
+    if fresh:
+        connection.close()
+        recorded = {}
+        if db == "sqlite":
+            remove_sqlite(sqlite_path)
+        else:
+            postgres_recreate(pg_url, db_name)
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("createcachetable", verbosity=0)
+    # The first stage whose record differs from what this run wants is built again, with all after it.
+    stale = next(
+        (i for i, stage in enumerate(plan) if recorded.get(stage.name, {}).get("wanted") != stage.wanted),
+        len(plan),
+    )
+    if first_stale is not None:
+        stale = first_stale(stale)
+    for stage in reversed(plan[stale:]):
+        stage.clear()
+        recorded.pop(stage.name, None)
+    marker.write_text(json.dumps(recorded))
+    result: dict[str, Any] = {}
+    for i, stage in enumerate(plan):
+        if i < stale:
+            result[stage.name] = {"reused": True, **{k: v for k, v in recorded[stage.name].items() if k != "wanted"}}
+            continue
+        print(f"--> building {stage.name}", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        detail = stage.build() or {}
+        analyze()
+        seconds = round(time.monotonic() - started, 1)
+        recorded[stage.name] = {"wanted": stage.wanted, "seconds": seconds, **detail}
+        marker.write_text(json.dumps(recorded))
+        result[stage.name] = {"reused": False, "seconds": seconds, **detail}
+        print(f"    {stage.name}: {seconds:,.1f} s", file=sys.stderr, flush=True)
+    connection.close()
+    return result

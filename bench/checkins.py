@@ -38,7 +38,7 @@ import tempfile
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -46,15 +46,14 @@ from typing import Any
 from _common import (
     ROOT,
     Samples,
+    Stage,
     db_version,
     display_path,
+    ensure_stages,
     machine,
     percentile,
     pg_database_url,
-    postgres_exists,
-    postgres_recreate,
     read_marker,
-    remove_sqlite,
 )
 
 BENCH = "checkins"
@@ -254,14 +253,6 @@ def figure(
 
 
 # --- the database --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    wanted: dict[str, Any]
-    build: Callable[[], dict[str, Any] | None]
-    clear: Callable[[], None]
-
-
 def stages(*, args: argparse.Namespace, scale: Scale) -> list[Stage]:
     seed = args.seed
     return [
@@ -292,64 +283,24 @@ def ensure_database(*, args: argparse.Namespace, scale: Scale) -> dict[str, Any]
     ``var/bench/checkins-<db>-<people>.json`` records what each stage was built with and how long
     it took. A new population means a new database; a later stage is cleared and built again.
     """
-    from django.core.management import call_command
-    from django.db import connection
-
-    from phongdich.people.models import Person
-
-    marker = args.workdir / f"{BENCH}-{args.db}-{scale.people}.json"
-    recorded = read_marker(marker)
-    env = database_env(args)
-    name = f"phongdich_bench_{BENCH}_{scale.people}"
-    exists = Path(env["SQLITE_PATH"]).exists() if args.db == "sqlite" else postgres_exists(args.pg_url, name)
     plan = stages(args=args, scale=scale)
-    fresh = args.rebuild or not exists or recorded.get("population", {}).get("wanted") != plan[0].wanted
-    if not fresh:
-        call_command("migrate", verbosity=0, interactive=False)  # forward to the code's schema
-        call_command("createcachetable", verbosity=0)
-        fresh = Person.objects.filter(is_synthetic=True).count() != scale.people
-    if fresh:
-        connection.close()
-        recorded = {}
-        if args.db == "sqlite":
-            remove_sqlite(Path(env["SQLITE_PATH"]))
-        else:
-            postgres_recreate(args.pg_url, name)
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("createcachetable", verbosity=0)
-    first_stale = next(
-        (i for i, stage in enumerate(plan) if recorded.get(stage.name, {}).get("wanted") != stage.wanted),
-        len(plan),
+
+    def parquet_kept(stale: int) -> int:
+        if stale == len(plan) and not parquet_path(args).exists():
+            return len(plan) - 1  # the analyst's export is gone: the check-ins are generated again
+        return stale
+
+    return ensure_stages(
+        plan=plan,
+        marker=args.workdir / f"{BENCH}-{args.db}-{scale.people}.json",
+        db=args.db,
+        sqlite_path=args.workdir / f"{BENCH}-{args.people}.sqlite3",
+        pg_url=args.pg_url,
+        db_name=f"phongdich_bench_{BENCH}_{scale.people}",
+        people=scale.people,
+        rebuild=args.rebuild,
+        first_stale=parquet_kept,
     )
-    if first_stale == len(plan) and not parquet_path(args).exists():
-        first_stale = len(plan) - 1  # the analyst's export is gone: the check-ins are generated again
-    for stage in reversed(plan[first_stale:]):
-        stage.clear()
-        recorded.pop(stage.name, None)
-    marker.write_text(json.dumps(recorded))
-    result: dict[str, Any] = {}
-    for i, stage in enumerate(plan):
-        if i < first_stale:
-            result[stage.name] = {"reused": True, **{k: v for k, v in recorded[stage.name].items() if k != "wanted"}}
-            continue
-        print(f"--> building {stage.name}", file=sys.stderr, flush=True)
-        started = time.monotonic()
-        detail = stage.build() or {}
-        analyze()
-        seconds = round(time.monotonic() - started, 1)
-        recorded[stage.name] = {"wanted": stage.wanted, "seconds": seconds, **detail}
-        marker.write_text(json.dumps(recorded))
-        result[stage.name] = {"reused": False, "seconds": seconds, **detail}
-        print(f"    {stage.name}: {seconds:,.1f} s", file=sys.stderr, flush=True)
-    connection.close()
-    return result
-
-
-def analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def build_population(*, people: int, seed: int) -> None:

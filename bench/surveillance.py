@@ -38,7 +38,7 @@ import tempfile
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -47,16 +47,15 @@ from typing import Any
 from _common import (
     ROOT,
     Samples,
+    Stage,
+    analyze,
     compare,
     db_version,
     display_path,
+    ensure_stages,
     fmt_ratio,
     machine,
     pg_database_url,
-    postgres_exists,
-    postgres_recreate,
-    read_marker,
-    remove_sqlite,
     summary,
 )
 
@@ -298,16 +297,6 @@ def child(args: argparse.Namespace, scale: Scale) -> int:
     return 0
 
 
-@dataclass(frozen=True)
-class Stage:
-    """A part of the bench database, built after the stages before it and cleared before them."""
-
-    name: str
-    wanted: dict[str, Any]
-    build: Callable[[], None]
-    clear: Callable[[], None]
-
-
 def stages(*, args: argparse.Namespace, scale: Scale) -> list[Stage]:
     seed = args.seed
     plan = [
@@ -377,63 +366,16 @@ def ensure_database(*, args: argparse.Namespace, scale: Scale, marker: Path) -> 
     ``marker`` (beside the SQLite files) records what each stage was built with and how long it
     took. A new population means a new database; a later stage is cleared and built again alone.
     """
-    from django.core.management import call_command
-    from django.db import connection
-
-    from phongdich.people.models import Person
-
-    recorded = read_marker(marker)
-    env = database_env(args, scale.people)
-    if args.db == "sqlite":
-        exists = Path(env["SQLITE_PATH"]).exists()
-    else:
-        exists = postgres_exists(args.pg_url, f"phongdich_bench_{BENCH}_{scale.people}")
-    plan = stages(args=args, scale=scale)
-    fresh = args.rebuild or not exists or recorded.get("population", {}).get("wanted") != plan[0].wanted
-    if not fresh:
-        call_command("migrate", verbosity=0, interactive=False)  # forward to the code's schema
-        call_command("createcachetable", verbosity=0)
-        fresh = Person.objects.filter(is_synthetic=True).count() != scale.people
-    if fresh:
-        connection.close()
-        recorded = {}
-        if args.db == "sqlite":
-            remove_sqlite(Path(env["SQLITE_PATH"]))
-        else:
-            postgres_recreate(args.pg_url, f"phongdich_bench_{BENCH}_{scale.people}")
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("createcachetable", verbosity=0)
-    # The first stage whose record differs from what this run wants is built again, with all after it.
-    first_stale = next(
-        (i for i, stage in enumerate(plan) if recorded.get(stage.name, {}).get("wanted") != stage.wanted),
-        len(plan),
+    return ensure_stages(
+        plan=stages(args=args, scale=scale),
+        marker=marker,
+        db=args.db,
+        sqlite_path=args.workdir / f"{BENCH}-{scale.people}.sqlite3",
+        pg_url=args.pg_url,
+        db_name=f"phongdich_bench_{BENCH}_{scale.people}",
+        people=scale.people,
+        rebuild=args.rebuild,
     )
-    for stage in reversed(plan[first_stale:]):
-        stage.clear()
-        recorded.pop(stage.name, None)
-    marker.write_text(json.dumps(recorded))
-    result: dict[str, Any] = {}
-    for i, stage in enumerate(plan):
-        if i < first_stale:
-            result[stage.name] = {"reused": True, "seconds": recorded[stage.name]["seconds"]}
-            continue
-        print(f"--> building {stage.name}", file=sys.stderr, flush=True)
-        started = time.monotonic()
-        stage.build()
-        analyze()
-        seconds = round(time.monotonic() - started, 1)
-        recorded[stage.name] = {"wanted": stage.wanted, "seconds": seconds}
-        marker.write_text(json.dumps(recorded))
-        result[stage.name] = {"reused": False, "seconds": seconds}
-    connection.close()
-    return result
-
-
-def analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 @contextlib.contextmanager
