@@ -7,11 +7,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phongdich.core.audit import audit
 from phongdich.core.errors import ValidationFailed
-from phongdich.core.models import AuditAction
+from phongdich.core.exports import ExportFile, audited_export
 from phongdich.geo.models import Unit
-from phongdich.people.exports import CONTENT_TYPES, EXPORT_MAX_ROWS, EXPORT_TOO_LARGE, FORMATS, ExportFile, table_file
+from phongdich.people.exports import EXPORT_MAX_ROWS, EXPORT_TOO_LARGE, FORMATS
 
 from .models import EpidemicArea, ExposureFlag
 from .selectors import area_list, flag_queryset
@@ -34,28 +33,16 @@ def _area_columns() -> list[tuple[str, Any]]:
 def areas_export(*, user: Any, status: str = "active") -> ExportFile:
     """The epidemic areas (the list's status filter) with the number of flagged people in the user's scope."""
     areas: list[EpidemicArea] = list(area_list(user=user, status=status)[: EXPORT_MAX_ROWS + 1])
-    if len(areas) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(EXPORT_TOO_LARGE % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")})
-    columns = _area_columns()
-    content = table_file(
-        fmt="xlsx",
-        header=[title for title, _getter in columns],
-        rows=([getter(a) for _title, getter in columns] for a in areas),
-        sheet_title=_("Vùng dịch"),
-    )
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type=EpidemicArea._meta.label_lower,
+    return audited_export(
+        user=user,
+        rows=areas,
+        columns=_area_columns(),
+        model=EpidemicArea,
         summary=_("Xuất %(count)s vùng dịch (XLSX)") % {"count": len(areas)},
-        detail={"format": "xlsx", "rows": len(areas), "status": status},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ExportFile(
-        content=content,
-        filename=f"danh-sach-vung-dich-{stamp}.xlsx",
-        content_type=CONTENT_TYPES["xlsx"],
-        rows=len(areas),
+        detail={"status": status},
+        name="danh-sach-vung-dich",
+        sheet_title=_("Vùng dịch"),
+        too_large=EXPORT_TOO_LARGE % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")},
     )
 
 
@@ -89,24 +76,16 @@ def area_flags_export(
     flags: list[ExposureFlag] = list(
         flag_queryset(user=user, area=area, commune=commune, status=status)[: EXPORT_MAX_ROWS + 1]
     )
-    if len(flags) > EXPORT_MAX_ROWS:
-        raise ValidationFailed(EXPORT_TOO_LARGE % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")})
-    columns = _columns()
-    content = table_file(
-        fmt=fmt,
-        header=[title for title, _getter in columns],
-        rows=([getter(f) for _title, getter in columns] for f in flags),
-        sheet_title=_("Người đến vùng dịch"),
-    )
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
+    return audited_export(
+        user=user,
+        rows=flags,
+        columns=_columns(),
         obj=area,
         summary=_("Xuất %(count)s người đến vùng dịch %(place)s (%(fmt)s)")
         % {"count": len(flags), "place": area.place_name, "fmt": fmt.upper()},
-        detail={"format": fmt, "rows": len(flags), "status": status, "unit": commune.code if commune else ""},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ExportFile(
-        content=content, filename=f"vung-dich-{stamp}.{fmt}", content_type=CONTENT_TYPES[fmt], rows=len(flags)
+        detail={"status": status, "unit": commune.code if commune else ""},
+        name="vung-dich",
+        fmt=fmt,
+        sheet_title=_("Người đến vùng dịch"),
+        too_large=EXPORT_TOO_LARGE % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")},
     )
