@@ -84,6 +84,12 @@ INSTALLED_APPS = [
     "phongdich.checkins",
     "phongdich.healthpass",
     "phongdich.exposures",
+    "phongdich.testing",
+    "phongdich.screening",
+    "phongdich.supplies",
+    "phongdich.vaccination",
+    "phongdich.levels",
+    "phongdich.command",
 ]
 
 MIDDLEWARE = [

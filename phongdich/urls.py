@@ -6,17 +6,23 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from phongdich.cases import urls as cases_urls
 from phongdich.checkins import urls as checkins_urls
+from phongdich.command import urls as command_urls
 from phongdich.core import urls as core_urls
 from phongdich.dashboard import urls as dashboard_urls
 from phongdich.declarations import urls as declarations_urls
 from phongdich.exposures import urls as exposures_urls
 from phongdich.geo import urls as geo_urls
 from phongdich.healthpass import urls as healthpass_urls
+from phongdich.levels import urls as levels_urls
 from phongdich.movements import urls as movements_urls
 from phongdich.orgs import urls as orgs_urls
 from phongdich.people import urls as people_urls
 from phongdich.quarantine import urls as quarantine_urls
+from phongdich.screening import urls as screening_urls
+from phongdich.supplies import urls as supplies_urls
+from phongdich.testing import urls as testing_urls
 from phongdich.tracing import urls as tracing_urls
+from phongdich.vaccination import urls as vaccination_urls
 from phongdich.zones import urls as zones_urls
 
 api_v1 = [
@@ -33,6 +39,12 @@ api_v1 = [
     *checkins_urls.api_urlpatterns,
     *healthpass_urls.api_urlpatterns,
     *exposures_urls.api_urlpatterns,
+    *testing_urls.api_urlpatterns,
+    *screening_urls.api_urlpatterns,
+    *supplies_urls.api_urlpatterns,
+    *vaccination_urls.api_urlpatterns,
+    *levels_urls.api_urlpatterns,
+    *command_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -67,6 +79,13 @@ urlpatterns = [
     path("exposures/", include((exposures_urls.urlpatterns, "exposures"), namespace="exposures")),
     path("healthpass/", include((healthpass_urls.urlpatterns, "healthpass"), namespace="healthpass")),
     path("", include((healthpass_urls.public_urlpatterns, "pass"), namespace="pass")),
+    path("testing/", include((testing_urls.urlpatterns, "testing"), namespace="testing")),
+    path("screening/", include((screening_urls.urlpatterns, "screening"), namespace="screening")),
+    path("supplies/", include((supplies_urls.urlpatterns, "supplies"), namespace="supplies")),
+    path("vaccination/", include((vaccination_urls.urlpatterns, "vaccination"), namespace="vaccination")),
+    path("levels/", include((levels_urls.urlpatterns, "levels"), namespace="levels")),
+    path("command/", include((command_urls.urlpatterns, "command"), namespace="command")),
+    path("luong-xanh/", include((zones_urls.public_urlpatterns, "transport-pass"), namespace="transport-pass")),
 ]
 
 handler400 = "phongdich.core.views.bad_request"

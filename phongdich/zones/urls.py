@@ -21,3 +21,5 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("exposure-flags/", api.ExposureFlagListApi.as_view(), name="exposure-flags-list"),
     path("place-visits/", api.PlaceVisitCreateApi.as_view(), name="place-visits-create"),
 ]
+
+public_urlpatterns: list[URLPattern | URLResolver] = []
