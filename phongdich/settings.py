@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "phongdich.vaccination",
     "phongdich.levels",
     "phongdich.command",
+    "phongdich.notifications",
+    "phongdich.hotlines",
 ]
 
 MIDDLEWARE = [

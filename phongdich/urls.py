@@ -13,8 +13,10 @@ from phongdich.declarations import urls as declarations_urls
 from phongdich.exposures import urls as exposures_urls
 from phongdich.geo import urls as geo_urls
 from phongdich.healthpass import urls as healthpass_urls
+from phongdich.hotlines import urls as hotlines_urls
 from phongdich.levels import urls as levels_urls
 from phongdich.movements import urls as movements_urls
+from phongdich.notifications import urls as notifications_urls
 from phongdich.orgs import urls as orgs_urls
 from phongdich.people import urls as people_urls
 from phongdich.quarantine import urls as quarantine_urls
@@ -45,6 +47,8 @@ api_v1 = [
     *vaccination_urls.api_urlpatterns,
     *levels_urls.api_urlpatterns,
     *command_urls.api_urlpatterns,
+    *notifications_urls.api_urlpatterns,
+    *hotlines_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -85,6 +89,9 @@ urlpatterns = [
     path("vaccination/", include((vaccination_urls.urlpatterns, "vaccination"), namespace="vaccination")),
     path("levels/", include((levels_urls.urlpatterns, "levels"), namespace="levels")),
     path("command/", include((command_urls.urlpatterns, "command"), namespace="command")),
+    path("notifications/", include((notifications_urls.urlpatterns, "notifications"), namespace="notifications")),
+    path("hotlines/", include((hotlines_urls.urlpatterns, "hotlines"), namespace="hotlines")),
+    path("bao-tin/", include((hotlines_urls.public_urlpatterns, "tip"), namespace="tip")),
     path("luong-xanh/", include((zones_urls.public_urlpatterns, "transport-pass"), namespace="transport-pass")),
 ]
 
