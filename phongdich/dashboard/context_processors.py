@@ -20,6 +20,66 @@ class NavItem:
     label: str
     url: str
     active: bool = False
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A drop-down of the main navigation; ``key == ""`` holds the items shown on their own."""
+
+    key: str
+    label: str
+    items: tuple[NavItem, ...]
+
+    @property
+    def active(self) -> bool:
+        return any(item.active for item in self.items)
+
+
+# The menu a page belongs to; keys not listed stand on their own (home).
+GROUP_OF: dict[str, str] = {
+    "people": "surveillance",
+    "cases": "surveillance",
+    "tracing": "surveillance",
+    "quarantine": "surveillance",
+    "declarations": "surveillance",
+    "movements": "surveillance",
+    "zones": "zones",
+    "control_zones": "zones",
+    "transport_passes": "zones",
+    "levels": "zones",
+    "testing": "testing",
+    "labs": "testing",
+    "screening": "testing",
+    "supplies": "testing",
+    "vaccination": "vaccination",
+    "aefi": "vaccination",
+    "checkins": "qr",
+    "gate": "qr",
+    "exposures": "qr",
+    "directives": "command",
+    "plans": "command",
+    "hotlines": "command",
+    "tips": "command",
+    "geo": "admin",
+    "orgs": "admin",
+    "followed": "admin",
+    "roles": "admin",
+    "audit": "admin",
+    "admin": "admin",
+}
+
+
+def group_labels() -> dict[str, str]:
+    return {
+        "surveillance": _("Giám sát"),
+        "testing": _("Xét nghiệm"),
+        "vaccination": _("Tiêm chủng"),
+        "zones": _("Vùng, cấp độ"),
+        "qr": _("Mã QR"),
+        "command": _("Chỉ đạo"),
+        "admin": _("Quản trị"),
+    }
 
 
 def url_or_none(name: str, *args: Any, **kwargs: Any) -> str | None:
@@ -59,8 +119,33 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
     # The current page is the item with the longest matching address (/orgs/roles/ is not /orgs/).
     matches = [url for _k, _l, url in present if (path == url if url == "/" else path.startswith(url))]
     current = max(matches, key=len, default=None)
-    return [NavItem(key=key, label=label, url=url, active=url == current) for key, label, url in present]
+    return [
+        NavItem(key=key, label=label, url=url, active=url == current, group=GROUP_OF.get(key, ""))
+        for key, label, url in present
+    ]
+
+
+def nav_groups_for(items: list[NavItem]) -> list[NavGroup]:
+    """The items in menus, in the order their first item appears; a menu of one item is a plain link."""
+    labels = group_labels()
+    order: list[str] = []
+    members: dict[str, list[NavItem]] = {}
+    for item in items:
+        slot = item.group or f"_{item.key}"
+        if slot not in members:
+            order.append(slot)
+            members[slot] = []
+        members[slot].append(item)
+    groups = []
+    for slot in order:
+        found = members[slot]
+        if slot.startswith("_") or len(found) == 1:
+            groups.append(NavGroup(key="", label=found[0].label, items=tuple(found)))
+        else:
+            groups.append(NavGroup(key=slot, label=labels[slot], items=tuple(found)))
+    return groups
 
 
 def nav(request: HttpRequest) -> dict[str, Any]:
-    return {"nav_items": nav_items_for(getattr(request, "user", None), request.path)}
+    items = nav_items_for(getattr(request, "user", None), request.path)
+    return {"nav_items": items, "nav_groups": nav_groups_for(items)}

@@ -92,3 +92,36 @@ def test_nav_is_rendered_with_the_current_page_marked_D4(cast: Any, client: Clie
 )
 def test_only_the_closest_nav_item_is_current_D4(cast: Any, path: str, active: str) -> None:
     assert [i.key for i in nav_items_for(cast.alice, path) if i.active] == [active]
+
+
+def test_nav_groups_put_pages_in_menus_D4(cast: Any) -> None:
+    from phongdich.dashboard.context_processors import nav_groups_for
+
+    items = nav_items_for(cast.alice, "/orgs/roles/")
+    groups = nav_groups_for(items)
+    # Every item appears exactly once, in the order of the flat list.
+    assert [i.key for g in groups for i in g.items] == [i.key for i in items]
+    admin = next(g for g in groups if g.key == "admin")
+    assert [i.key for i in admin.items] == _present("geo", "orgs", "roles", "audit")
+    assert admin.active
+    assert [g.key for g in groups if g.active] == ["admin"]
+    # Home stands alone as a plain link.
+    assert groups[0].key == ""
+    assert groups[0].items[0].key == "home"
+
+
+def test_nav_group_of_one_page_is_a_plain_link_D4(db: Any) -> None:
+    from phongdich.dashboard.context_processors import NavItem, nav_groups_for
+
+    items = [
+        NavItem(key="home", label="Trang chính", url="/"),
+        NavItem(key="geo", label="Địa bàn", url="/units/", group="admin"),
+    ]
+    assert [(g.key, [i.key for i in g.items]) for g in nav_groups_for(items)] == [("", ["home"]), ("", ["geo"])]
+
+
+def test_nav_menus_are_rendered_as_disclosures_D4(cast: Any, client: Client) -> None:
+    client.force_login(cast.alice)
+    html = client.get("/orgs/").content.decode()
+    assert '<details class="navgroup current"><summary>Quản trị</summary>' in html
+    assert html.count('<details class="navgroup') >= 2
