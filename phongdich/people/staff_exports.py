@@ -8,19 +8,17 @@ user may see in the registry; the others show their name and post only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from phongdich.core.audit import audit
 from phongdich.core.errors import ValidationFailed
-from phongdich.core.models import AuditAction
+from phongdich.core.exports import ExportFile, audited_export
 from phongdich.orgs.models import Organisation
 
-from .exports import CONTENT_TYPES, EXPORT_MAX_ROWS, EXPORT_TOO_LARGE, FORMATS, ExportFile, table_file
+from .exports import EXPORT_MAX_ROWS, EXPORT_TOO_LARGE, FORMATS
 from .models import StaffMembership
 from .staff_selectors import staff_queryset, visible_person_ids
 
@@ -83,30 +81,19 @@ def staff_export(
         raise ValidationFailed(EXPORT_TOO_LARGE % {"limit": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")})
     people = visible_person_ids(user=user, memberships=memberships)
     managers = visible_person_ids(user=user, memberships=[m.manager for m in memberships if m.manager is not None])
-    columns = _columns(visible=people | managers, include_ended=include_ended)
-
-    def rows() -> Iterator[list[Any]]:
-        for m in memberships:
-            yield [getter(m) for _title, getter in columns]
-
-    content = table_file(
-        fmt=fmt, header=[title for title, _getter in columns], rows=rows(), sheet_title=_("Cán bộ, nhân viên")
-    )
-    audit(
-        actor=user,
-        action=AuditAction.EXPORT,
+    return audited_export(
+        user=user,
+        rows=memberships,
+        columns=_columns(visible=people | managers, include_ended=include_ended),
         obj=organisation,
         summary=_("Xuất danh sách %(count)s cán bộ, nhân viên của %(org)s (%(fmt)s)")
         % {"count": len(memberships), "org": organisation.name, "fmt": fmt.upper()},
         detail={
             "what": StaffMembership._meta.label_lower,
-            "format": fmt,
-            "rows": len(memberships),
             "include_sub": include_sub,
             "include_ended": include_ended,
         },
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ExportFile(
-        content=content, filename=f"can-bo-{stamp}.{fmt}", content_type=CONTENT_TYPES[fmt], rows=len(memberships)
+        fmt=fmt,
+        sheet_title=_("Cán bộ, nhân viên"),
+        name="can-bo",
     )
