@@ -4,6 +4,7 @@ from . import api, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.pending_view, name="pending"),
+    path("export.xlsx", views.pending_export_view, name="pending-export"),
     path("cases/<uuid:uid>/", views.case_view, name="case"),
     path("cases/<uuid:uid>/export.xlsx", views.case_export_view, name="case-export"),
 ]

@@ -24,7 +24,7 @@ from phongdich.core.models import AuditAction
 from phongdich.core.pagination import page_links
 from phongdich.orgs.scope import scope_for
 
-from .exports import candidates_export
+from .exports import candidates_export, pending_export
 from .models import CandidateStatus, ExposureCandidate
 from .selectors import candidate_list, dwell_for, margin, pending_cases
 from .services import exposures_confirm, exposures_dismiss, exposures_refresh
@@ -51,6 +51,22 @@ def pending_view(request: HttpRequest) -> HttpResponse:
     next_url = f"?{urlencode({'after': page.next_after})}" if page.next_after else ""
     context = {"page": page, "next_url": next_url, "first_url": "?" if request.GET.get("after") else ""}
     return render(request, "exposures/pending.html", context)
+
+
+@login_required
+@require_GET
+def pending_export_view(request: HttpRequest) -> HttpResponse:
+    """Every candidate still to decide in the user's jurisdiction, as Excel (audited)."""
+    if scope_for(request.user).is_empty:
+        raise PermissionDenied
+    try:
+        export = pending_export(user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+        return redirect("exposures:pending")
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
 
 
 def _report_errors(request: HttpRequest, exc: ApplicationError, names: dict[str, str]) -> None:

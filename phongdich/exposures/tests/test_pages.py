@@ -171,3 +171,26 @@ def test_exposures_in_openapi_schema_C4(client: Client, cast: Any) -> None:
     assert "get" in paths["/api/v1/cases/{uid}/exposures/"]
     for action in ("run", "confirm", "dismiss"):
         assert "post" in paths[f"/api/v1/cases/{{uid}}/exposures/{action}/"]
+
+
+def test_pending_export_lists_undecided_people_in_scope_and_is_audited_C4(
+    client: Client, cast: Any, scene: Scene, run_commits: Callable[..., Any]
+) -> None:
+    case = make_case(scene, run_commits)
+    pending = {name for name, r in by_name(case).items() if r.status == CandidateStatus.NEW}
+    assert pending
+    login(client, cast.cuong, cast)
+    response = client.get(reverse("exposures:pending-export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Mã ca bệnh", "Họ và tên")
+    assert {r[1] for r in rows[1:]} == pending
+    assert {r[0] for r in rows[1:]} == {case.case_code}
+    line = AuditLog.objects.get(action=AuditAction.EXPORT, actor=cast.cuong)
+    assert line.detail["rows"] == len(pending)
+    # Outside the case's commune: an empty file, still audited.
+    client.logout()
+    login(client, cast.chi, cast)
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("exposures:pending-export")).content)).active.values)
+    assert rows[1:] == []
