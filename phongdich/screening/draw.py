@@ -63,7 +63,7 @@ def allocate(sizes: Mapping[str, int], total: int) -> dict[str, int]:
     """Proportional allocation of ``total`` seats over strata of ``sizes`` by largest remainder (rule 3)."""
     population = sum(sizes.values())
     if population == 0 or total <= 0:
-        return {s: 0 for s in sizes}
+        return dict.fromkeys(sizes, 0)
     total = min(total, population)
     quotas = {s: Fraction(total * n, population) for s, n in sizes.items()}
     seats = {s: int(q) for s, q in quotas.items()}  # floor (quotas are non-negative)
@@ -93,7 +93,7 @@ def draw(
     for c in pool:
         strata.setdefault(c.stratum, []).append(c)
     seats = allocate({s: len(m) for s, m in strata.items()}, sample_size(len(pool), count=count, fraction=fraction))
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 — a reproducible sample, not a secret
     chosen: list[Candidate[S]] = []
     for stratum in sorted(strata):
         chosen.extend(sorted(rng.sample(strata[stratum], seats[stratum])))
