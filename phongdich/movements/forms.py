@@ -3,10 +3,12 @@ choice of area or place, and the cross-check upload."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.core.errors import ApplicationError
@@ -273,12 +275,10 @@ def province_units() -> Any:
     return Unit.objects.filter(tree=tree, path__startswith=province.path)
 
 
-def hamlet_choices(units: Any) -> list[tuple[str, Any]]:
-    """Hamlets grouped under their commune (``<optgroup>``)."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for unit in units.filter(level=Level.HAMLET).select_related("parent").order_by("path"):
-        groups.setdefault(unit.parent.name if unit.parent else "", []).append((str(unit.uid), unit.name))
-    return [("", _("— không chọn —")), *groups.items()]
+def hamlet_choices(units: Any, commune_code: str) -> list[tuple[str, str]]:
+    """The hamlets of one commune (by its code), for the public form's drop-down; none without a commune."""
+    hamlets = units.filter(level=Level.HAMLET, parent__level=Level.COMMUNE, parent__code=commune_code or "-")
+    return [("", _("— không chọn —")), *((str(u.uid), u.name) for u in hamlets.order_by("name"))]
 
 
 class PublicArrivalForm(PlaceFieldsMixin, ServiceErrorsMixin, forms.Form):
@@ -306,7 +306,8 @@ class PublicArrivalForm(PlaceFieldsMixin, ServiceErrorsMixin, forms.Form):
         label=_("Số điện thoại người đến"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
     )
     commune = forms.ChoiceField(label=_("Đến xã, phường (chọn huyện rồi xã)"))
-    hamlet = forms.ChoiceField(label=_("Thôn, xóm, tổ dân phố (nếu biết)"), required=False)
+    # Only the chosen commune's hamlets are listed (the page's script reloads them when the commune changes).
+    hamlet = forms.CharField(label=_("Thôn, xóm, tổ dân phố (nếu biết)"), required=False, widget=forms.Select)
     place_kind = forms.ChoiceField(label=_("Đến từ"), choices=[("", "—"), *PlaceKind.choices])
     country = forms.ChoiceField(label=_("Nước"), choices=country_choices, required=False)
     place_unit_code = forms.CharField(
@@ -350,17 +351,29 @@ class PublicArrivalForm(PlaceFieldsMixin, ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         units = province_units()
         self.fields["commune"].choices = commune_choices(units)  # type: ignore[attr-defined]
-        self.fields["hamlet"].choices = hamlet_choices(units)  # type: ignore[attr-defined]
+        commune_code = (self.data.get("commune") if self.is_bound else self.initial.get("commune")) or ""
+        hamlet_widget = self.fields["hamlet"].widget
+        hamlet_widget.choices = hamlet_choices(units, str(commune_code))
+        hamlet_widget.attrs["data-hamlets-url"] = reverse("declare-movement:hamlets")
         self.fields["commune"].error_messages["invalid_choice"] = _(
             "Không có xã, phường này trong danh mục. Vui lòng chọn lại."
-        )
-        self.fields["hamlet"].error_messages["invalid_choice"] = _(
-            "Không có thôn, xóm này trong danh mục. Vui lòng chọn lại."
         )
         for field in self.fields.values():
             field.error_messages["required"] = REQUIRED
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = BAD_DATE
+
+    def clean_hamlet(self) -> str:
+        value = self.cleaned_data.get("hamlet") or ""
+        if not value:
+            return ""
+        try:
+            uid = uuid.UUID(value)
+        except ValueError:
+            uid = None
+        if uid is None or not province_units().filter(level=Level.HAMLET, uid=uid).exists():
+            raise forms.ValidationError(_("Không có thôn, xóm này trong danh mục. Vui lòng chọn lại."))
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

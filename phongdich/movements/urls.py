@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 # (namespace "declare-movement").
 public_urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.public_arrival_view, name="form"),
+    path("thon/", views.public_hamlets_view, name="hamlets"),
 ]
 
 api_urlpatterns: list[URLPattern | URLResolver] = [

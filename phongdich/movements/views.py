@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,16 @@ from phongdich.people.validators import looks_like_phone, normalise_phone
 
 from .crosscheck import cross_check, remember_result, result_download
 from .exports import XLSX, door_to_door_export, movements_export, present_now_export
-from .forms import ArrivalForm, CrossCheckForm, DepartureForm, DoorToDoorForm, MovementFilterForm, PublicArrivalForm
+from .forms import (
+    ArrivalForm,
+    CrossCheckForm,
+    DepartureForm,
+    DoorToDoorForm,
+    MovementFilterForm,
+    PublicArrivalForm,
+    hamlet_choices,
+    province_units,
+)
 from .models import DeclaredBy, Direction, Movement
 from .selectors import (
     default_since,
@@ -279,6 +288,15 @@ def _public_form(request: HttpRequest, form: PublicArrivalForm, status: int = 20
     else:
         form.fields["captcha_answer"].label = _("Tính: %(question)s") % {"question": challenge.question}
     return render(request, "movements/public_form.html", {"form": form, "challenge": challenge}, status=status)
+
+
+@require_GET
+def public_hamlets_view(request: HttpRequest) -> JsonResponse:
+    """The hamlets of one commune of the province (``?xa=<code>``) for the public form: public names only."""
+    choices = hamlet_choices(province_units(), (request.GET.get("xa") or "")[:10])
+    response = JsonResponse({"hamlets": [{"value": value, "name": str(name)} for value, name in choices[1:]]})
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @size_checked_before_csrf

@@ -67,6 +67,9 @@ def test_resident_declares_arrival_on_a_phone_without_login_M3(
     page.select_option("#id_sex", "F")
     page.fill("#id_phone", "0987000222")
     page.select_option("#id_commune", label="Phường Quán Triều")
+    # The hamlet drop-down fills with the chosen commune's hamlets only.
+    page.wait_for_function("document.querySelector('#id_hamlet').options.length > 1")
+    page.select_option("#id_hamlet", label=tree.xom1.name)
     page.select_option("#id_place_kind", "country")
     assert page.locator("#id_place_unit_code").is_hidden()
     page.select_option("#id_country", "KR")
@@ -80,4 +83,5 @@ def test_resident_declares_arrival_on_a_phone_without_login_M3(
     assert "Hà Thị Về Quê" in page.content()
     movement = Movement.objects.get(person__full_name="Hà Thị Về Quê")
     assert movement.declared_by == "self"
+    assert movement.unit_id == tree.xom1.pk
     assert movement.country == "KR"

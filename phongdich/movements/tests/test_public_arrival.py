@@ -71,9 +71,22 @@ def test_page_is_public_mobile_ready_and_linked_from_the_list_M3(client: Client,
     assert 'name="viewport"' in html
     assert "<optgroup" in html
     assert "Phường Quán Triều" in html
-    assert "Xóm 1" in html or tree.xom1.name in html
+    assert tree.xom1.name not in html  # hamlets come with the chosen commune
     client.force_login(cast.cuong)
     assert f'href="{URL}"' in client.get("/movements/").content.decode()
+
+
+def test_hamlets_are_listed_for_the_chosen_commune_only_M3(client: Client, tree: Any) -> None:
+    commune = tree.xom1.parent
+    listed = client.get(reverse("declare-movement:hamlets"), {"xa": commune.code}).json()["hamlets"]
+    assert {"value": str(tree.xom1.uid), "name": tree.xom1.name} in listed
+    other = tree.xom1.parent.parent.children.exclude(pk=commune.pk).first()
+    elsewhere = client.get(reverse("declare-movement:hamlets"), {"xa": other.code}).json()["hamlets"]
+    assert str(tree.xom1.uid) not in {h["value"] for h in elsewhere}
+    assert client.get(reverse("declare-movement:hamlets"), {"xa": "zzz"}).json() == {"hamlets": []}
+    # A form sent back with an error keeps the chosen commune's hamlets in its drop-down.
+    html = client.post(URL, {"commune": commune.code}).content.decode()
+    assert f'value="{tree.xom1.uid}"' in html
 
 
 def test_self_declaration_stores_an_arrival_and_flags_the_epidemic_origin_M3(

@@ -18,5 +18,22 @@
     kind.addEventListener("change", update);
     update();
   }
-  document.querySelectorAll("form[data-movement-form]").forEach(setup);
+  // The public form lists only the chosen commune's hamlets: reload them when the commune changes.
+  function hamlets(form) {
+    var commune = form.querySelector("select[name=commune]");
+    var hamlet = form.querySelector("select[name=hamlet][data-hamlets-url]");
+    if (!commune || !hamlet || !window.fetch) { return; }
+    commune.addEventListener("change", function () {
+      var url = hamlet.getAttribute("data-hamlets-url") + "?xa=" + encodeURIComponent(commune.value);
+      fetch(url, { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { hamlets: [] }; })
+        .then(function (data) {
+          while (hamlet.options.length > 1) { hamlet.remove(1); }
+          data.hamlets.forEach(function (h) { hamlet.add(new Option(h.name, h.value)); });
+          hamlet.value = "";
+        })
+        .catch(function () { /* offline: the hamlet is optional */ });
+    });
+  }
+  document.querySelectorAll("form[data-movement-form]").forEach(function (form) { setup(form); hamlets(form); });
 })();
