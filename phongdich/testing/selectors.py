@@ -6,13 +6,33 @@ labs when their unit or organisation does; samples, pools and results through th
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from .models import PENDING_STATUSES, OrderStatus, Result, TestOrder
+from phongdich.core.audit import audit
+from phongdich.core.models import AuditAction
+from phongdich.geo.models import Unit
+from phongdich.orgs.models import Organisation
+from phongdich.orgs.scope import scope_for
+
+from .models import (
+    PENDING_STATUSES,
+    Lab,
+    MandatoryTestRule,
+    OrderStatus,
+    Pool,
+    Result,
+    Sample,
+    TestKind,
+    TestOrder,
+)
 
 
 def _day_start(day: date) -> datetime:
@@ -77,3 +97,220 @@ def tests_and_positives(*, unit_path_prefix: str, start: date, end: date) -> tup
         sample__order__residence_unit__path__startswith=unit_path_prefix,
     ).aggregate(tests=Count("pk"), positives=Count("pk", filter=Q(outcome="positive")))
     return int(counts["tests"] or 0), int(counts["positives"] or 0)
+
+
+# --- Scoped lists -------------------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    """One keyset page: ``next_after`` is the uid of the last row when there are more (no COUNT)."""
+
+    items: list[Any]
+    next_after: str | None
+
+
+def _uuid(uid: Any) -> uuid.UUID:
+    try:
+        return uid if isinstance(uid, uuid.UUID) else uuid.UUID(str(uid))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def visible_orders(user: Any) -> QuerySet[TestOrder]:
+    qs: QuerySet[TestOrder] = scope_for(user).filter(
+        TestOrder.objects.all(), unit_field="residence_unit", org_field="organisation"
+    )
+    return qs
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    reason: str = ""
+    status: str = ""
+    overdue: bool = False
+    unit: Unit | None = None
+    organisation: Organisation | None = None
+    person: Any = None
+
+
+def order_queryset(*, user: Any, filters: OrderFilters, today: date | None = None) -> QuerySet[TestOrder]:
+    today = today or timezone.localdate()
+    qs = visible_orders(user).select_related("person", "residence_unit", "organisation")
+    if filters.reason:
+        qs = qs.filter(reason=filters.reason)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.overdue:
+        qs = qs.filter(status=OrderStatus.OPEN, due_on__lt=today)
+    if filters.unit is not None:
+        qs = qs.filter(residence_unit__in=Unit.objects.subtree(filters.unit).values("pk"))
+    if filters.organisation is not None:
+        qs = qs.filter(organisation__path__startswith=filters.organisation.path)
+    if filters.person is not None:
+        qs = qs.filter(person=filters.person)
+    return qs.order_by("due_on", "id")
+
+
+def order_page(*, user: Any, filters: OrderFilters, after: str | None = None, limit: int = PAGE_SIZE) -> Page:
+    qs = order_queryset(user=user, filters=filters)
+    if after:
+        row = TestOrder.objects.filter(uid=_uuid(after)).values_list("due_on", "pk").first()
+        if row is not None:
+            qs = qs.filter(Q(due_on__gt=row[0]) | Q(due_on=row[0], pk__gt=row[1]))
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(items=rows, next_after=str(rows[-1].uid) if more and rows else None)
+
+
+def order_get(*, user: Any, uid: Any, audited: bool = True) -> TestOrder:
+    """One order in scope, or 404. Each audited call records a read of the person's record."""
+    order = (
+        visible_orders(user)
+        .select_related("person", "residence_unit", "organisation", "rule", "parent")
+        .filter(uid=_uuid(uid))
+        .first()
+    )
+    if order is None:
+        raise Http404
+    if audited:
+        audit(
+            actor=user,
+            action=AuditAction.READ,
+            obj=order,
+            summary=f"{order.person.full_name}: {order.get_reason_display()}"[:255],
+            detail={"person": str(order.person.uid)},
+        )
+    return order
+
+
+def order_sample(order: TestOrder) -> Sample | None:
+    return Sample.objects.select_related("lab", "pool").filter(order=order).first()
+
+
+def order_result(order: TestOrder) -> Result | None:
+    return Result.objects.filter(sample__order=order).first()
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    key: str  # the unit's or organisation's uid
+    name: str
+    count: int
+
+
+def overdue_summary(*, user: Any, by: str, today: date | None = None) -> list[OverdueRow]:
+    """Overdue orders (open, past their due day) counted per residence commune or per organisation."""
+    today = today or timezone.localdate()
+    qs = visible_orders(user).filter(status=OrderStatus.OPEN, due_on__lt=today)
+    if by == "organisation":
+        org_rows = (
+            qs.filter(organisation__isnull=False)
+            .values("organisation__uid", "organisation__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "organisation__name")
+        )
+        return [OverdueRow(str(r["organisation__uid"]), r["organisation__name"], r["n"]) for r in org_rows]
+    rows = (
+        qs.values("residence_unit__uid", "residence_unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "residence_unit__name")
+    )
+    return [OverdueRow(str(r["residence_unit__uid"]), r["residence_unit__name"], r["n"]) for r in rows]
+
+
+def person_orders(*, person: Any, limit: int = 5) -> list[TestOrder]:
+    return list(TestOrder.objects.filter(person=person).order_by("-due_on", "-id")[:limit])
+
+
+# --- Labs ---------------------------------------------------------------------------------------
+
+
+def visible_labs(user: Any) -> QuerySet[Lab]:
+    qs: QuerySet[Lab] = scope_for(user).filter(Lab.objects.all(), unit_field="unit", org_field="organisation")
+    return qs
+
+
+def lab_get(*, user: Any, uid: Any) -> Lab:
+    lab = visible_labs(user).select_related("unit", "organisation").filter(uid=_uuid(uid)).first()
+    if lab is None:
+        raise Http404
+    return lab
+
+
+def backlog_queryset(lab: Lab) -> QuerySet[Sample]:
+    """Samples the lab received that have no result yet (neither their own nor their pool's)."""
+    return (
+        Sample.objects.filter(lab=lab, received_at__isnull=False, result__isnull=True)
+        .filter(Q(pool__isnull=True) | Q(pool__result__isnull=True))
+        .select_related("order", "order__person", "pool")
+        .order_by("received_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class LabLoad:
+    lab: Lab
+    backlog: int
+    used_rapid: int
+    used_pcr: int
+
+    @property
+    def over_pcr(self) -> bool:
+        return self.used_pcr > self.lab.capacity_pcr
+
+    @property
+    def over_rapid(self) -> bool:
+        return self.used_rapid > self.lab.capacity_rapid
+
+
+def lab_load(lab: Lab, *, today: date | None = None) -> LabLoad:
+    """Backlog and today's use (tests run: individual results and pool results) against the capacity."""
+    day = today or timezone.localdate()
+    used = Result.objects.filter(
+        lab=lab,
+        via_pool__isnull=True,
+        resulted_at__gte=_day_start(day),
+        resulted_at__lt=_day_start(day + timedelta(days=1)),
+    ).aggregate(
+        rapid=Count("pk", filter=Q(kind=TestKind.RAPID)),
+        pcr=Count("pk", filter=Q(kind=TestKind.PCR)),
+    )
+    return LabLoad(
+        lab=lab,
+        backlog=backlog_queryset(lab).count(),
+        used_rapid=int(used["rapid"] or 0),
+        used_pcr=int(used["pcr"] or 0),
+    )
+
+
+def lab_loads(*, user: Any) -> list[LabLoad]:
+    return [lab_load(lab) for lab in visible_labs(user).select_related("unit").order_by("name", "id")[:200]]
+
+
+def open_pools(lab: Lab) -> list[Pool]:
+    return list(Pool.objects.filter(lab=lab, result__isnull=True).annotate(size=Count("samples")).order_by("-id")[:50])
+
+
+def visible_samples(user: Any) -> QuerySet[Sample]:
+    """Samples of orders in scope, or received by a lab in scope."""
+    return Sample.objects.filter(
+        Q(order__in=visible_orders(user).values("pk")) | Q(lab__in=visible_labs(user).values("pk"))
+    )
+
+
+def visible_results(user: Any) -> QuerySet[Result]:
+    return Result.objects.filter(
+        Q(sample__order__in=visible_orders(user).values("pk")) | Q(lab__in=visible_labs(user).values("pk"))
+    )
+
+
+def visible_pools(user: Any) -> QuerySet[Pool]:
+    return Pool.objects.filter(lab__in=visible_labs(user).values("pk"))
+
+
+def rule_list() -> list[MandatoryTestRule]:
+    return list(MandatoryTestRule.objects.all())
