@@ -134,8 +134,14 @@ class Selection(BaseModel):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan, đơn vị")
     )
-    # The testing app's TestOrder id (kept as a plain key: the order lives in the testing app).
-    order_id = models.BigIntegerField(_("phiếu xét nghiệm"), null=True, blank=True, db_index=True)
+    order = models.ForeignKey(
+        "testing.TestOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("phiếu xét nghiệm"),
+    )
 
     class Meta:
         verbose_name = _("người được chọn")

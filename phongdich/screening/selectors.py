@@ -225,6 +225,18 @@ class OrgRow:
     def positivity(self) -> float | None:
         return self.positive / self.tested if self.tested else None
 
+    @property
+    def coverage_label(self) -> str:
+        return percent(self.coverage)
+
+    @property
+    def positivity_label(self) -> str:
+        return percent(self.positivity)
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
 
 @dataclass
 class RoundReport:

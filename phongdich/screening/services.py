@@ -277,7 +277,7 @@ def round_draw(*, actor: Any, campaign: Campaign, on: date | None = None) -> Rou
                     kind=campaign.test_kind,
                     note=note,
                 )
-                Selection.objects.create(round=rnd, person=person, organisation=org, order_id=order.pk)
+                Selection.objects.create(round=rnd, person=person, organisation=org, order=order)
             audit(
                 actor=actor,
                 action=AuditAction.CREATE,
