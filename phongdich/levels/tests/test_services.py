@@ -29,7 +29,7 @@ def test_vinh_phuc_18_11_2021_province_level_from_its_own_totals_not_majority_Z3
         d = unit(f"2{i:02d}", f"Huyện {i}", Level.DISTRICT, province, 20_000)
         c = unit(f"08{i:03d}", f"Xã {i}", Level.COMMUNE, d, 20_000)
         districts.append((d, c))
-    for d, c in districts[:8]:
+    for _d, c in districts[:8]:
         cases(c, 3)  # 15 community cases /100k/week: band < 20
     cases(districts[8][1], 30)  # 150 /100k/week: band ≥ 150
     result = levels_assess_week(actor=None, week_start=WEEK, rules_code="4800", publish=False)
