@@ -19,6 +19,7 @@ from .services import DESCRIPTION_MAX
 
 REQUIRED = _("Vui lòng điền mục này.")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+NO_SUCH_COMMUNE = _("Không có xã, phường này trong danh mục. Vui lòng chọn lại.")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
 
@@ -35,6 +36,8 @@ def _messages(form: forms.Form) -> None:
             f.error_messages["invalid"] = _("Thời điểm không hợp lệ (ngày/tháng/năm giờ:phút).")
         if isinstance(f, forms.ChoiceField):
             f.error_messages["invalid_choice"] = _("Lựa chọn không hợp lệ. Vui lòng chọn lại.")
+    if "commune" in form.fields:
+        form.fields["commune"].error_messages["invalid_choice"] = NO_SUCH_COMMUNE
 
 
 class TipForm(ServiceErrors, forms.Form):
@@ -68,7 +71,7 @@ class TipForm(ServiceErrors, forms.Form):
         tree = getattr(settings, "ADMIN_TREE", "2021")
         unit = Unit.objects.filter(tree=tree, level=Level.COMMUNE, code=self.cleaned_data["commune"]).first()
         if unit is None:
-            raise forms.ValidationError(_("Không có xã, phường này trong danh mục. Vui lòng chọn lại."))
+            raise forms.ValidationError(NO_SUCH_COMMUNE)
         return unit
 
     def tip_data(self) -> dict[str, Any]:

@@ -96,6 +96,14 @@ def upcoming_shifts(team: RapidResponseTeam, *, moment: datetime | None = None, 
 # --- tips ---------------------------------------------------------------------------------------
 
 
+def _visible_tips(user: Any) -> QuerySet[Tip]:
+    """Tips whose responsible unit lies in the user's scope, and the tips assigned to the user."""
+    scoped = scope_for(user).filter(Tip.objects.all(), unit_field="routed_unit")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return scoped
+    return Tip.objects.filter(Q(pk__in=scoped.values("pk")) | Q(assignee_id=user.pk))
+
+
 def tip_queryset(
     *,
     user: Any,
@@ -105,9 +113,9 @@ def tip_queryset(
     unit: Unit | None = None,
     q: str = "",
 ) -> QuerySet[Tip]:
-    """Tips whose responsible unit lies in the user's scope, newest first; ``status="open"`` for not closed;
-    ``unit``: tips in that unit's subtree (by the place's commune)."""
-    qs = scope_for(user).filter(Tip.objects.all(), unit_field="routed_unit")
+    """Tips whose responsible unit lies in the user's scope (or assigned to the user), newest first;
+    ``status="open"`` for not closed; ``unit``: tips in that unit's subtree (by the place's commune)."""
+    qs = _visible_tips(user)
     if status == "open":
         qs = qs.exclude(status=TipStatus.CLOSED)
     elif status in TipStatus.values:
@@ -137,7 +145,7 @@ def tip_page(*, user: Any, after: int | str | None = None, limit: int = 50, **fi
 
 def tip_get_for_write(*, user: Any, uid: str | uuid.UUID) -> Tip:
     """A tip in scope (no audit line: the write that follows is audited); out of scope: 404."""
-    qs = scope_for(user).filter(Tip.objects.all(), unit_field="routed_unit")
+    qs = _visible_tips(user)
     try:
         return qs.select_related("commune", "hamlet", "routed_unit", "assignee", "received_by").get(uid=uid)
     except (Tip.DoesNotExist, ValueError, TypeError):

@@ -204,7 +204,8 @@ def assignable_users(tip: Tip) -> Any:
 
 
 def _require_scope(actor: User, tip: Tip) -> None:
-    if not scope_for(actor).contains_unit(tip.routed_unit):
+    """The responsible unit lies in the actor's scope, or the actor is the tip's assignee."""
+    if tip.assignee_id != actor.pk and not scope_for(actor).contains_unit(tip.routed_unit):
         raise PermissionDenied
 
 
