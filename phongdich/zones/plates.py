@@ -20,13 +20,16 @@ PLATE_INVALID = _(
 PLATE_PROVINCE = _("Hai số đầu của biển kiểm soát (mã tỉnh) phải từ 11 đến 99.")
 
 _SEPARATORS = re.compile(r"[\s.\-_]")
-_PLATE = re.compile(r"^(\d{2})([A-HK-NPR-VXYZ](?:[A-Z]|\d)?)(\d{4,5})$")
+_FIRST = "A-HK-NPR-VXYZ"
+# Tried in this order: a car's letter series first, so that 20C12345 is 20C-123.45, not 20-C1 2345.
+_CAR = re.compile(rf"^(\d{{2}})([{_FIRST}][A-Z]?)(\d{{4,5}})$")
+_MOTORCYCLE = re.compile(rf"^(\d{{2}})([{_FIRST}]\d)(\d{{4,5}})$")
 
 
 def normalise_plate(value: str) -> str:
     """``20c 123 45`` → ``20C-123.45``; raises ``ValidationFailed`` (field ``plate``) when it is not a plate."""
     raw = _SEPARATORS.sub("", (value or "").strip().upper())
-    match = _PLATE.match(raw)
+    match = _CAR.match(raw) or _MOTORCYCLE.match(raw)
     if match is None:
         raise ValidationFailed(PLATE_INVALID, field="plate")
     province, series, serial = match.groups()
