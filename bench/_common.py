@@ -195,6 +195,104 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
+# --- PostgreSQL bulk loading -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """What ``pg_drop_for_load`` took off a table, to be put back by ``pg_restore_after_load``."""
+
+    table: str
+    constraints: list[tuple[str, str]]  # (name, definition), in the order they are added back
+    indexes: list[tuple[str, str]]  # (name, CREATE INDEX statement)
+
+
+def pg_drop_for_load(table: str, *, primary_key: bool) -> Dropped:
+    """Drop ``table``'s indexes, unique constraints and own foreign keys (and with
+    ``primary_key`` its primary key) before a bulk load: each row then goes into the heap only.
+
+    Foreign keys of other tables point at the primary key, so ``primary_key=False`` is the
+    choice for a table others reference."""
+    from django.db import connection
+
+    kinds = "('p', 'u', 'f')" if primary_key else "('u', 'f')"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "  # noqa: S608 - fixed text
+            f"WHERE conrelid = %s::regclass AND contype IN {kinds} "
+            "ORDER BY contype = 'f', contype <> 'p', conname",
+            [table],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass) ORDER BY indexname",
+            [table, table],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        for name, _definition in reversed(constraints):
+            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    return Dropped(table, constraints, indexes)
+
+
+def pg_restore_after_load(dropped: Dropped, *, trusted_foreign_keys: bool = False) -> dict[str, float]:
+    """Put back what ``pg_drop_for_load`` dropped, each timed (seconds by name).
+
+    ``trusted_foreign_keys``: foreign keys come back ``NOT VALID`` — enforced for every new row,
+    but the loaded rows are not checked again (the caller built them from the referenced ids)."""
+    from django.db import connection
+
+    timings: dict[str, float] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for name, definition in dropped.constraints:
+            started = time.monotonic()
+            print(f"    creating {name}", file=sys.stderr, flush=True)
+            suffix = " NOT VALID" if trusted_foreign_keys and definition.startswith("FOREIGN KEY") else ""
+            cursor.execute(f'ALTER TABLE "{dropped.table}" ADD CONSTRAINT "{name}" {definition}{suffix}')
+            timings[name] = round(time.monotonic() - started, 1)
+        for name, statement in dropped.indexes:
+            started = time.monotonic()
+            print(f"    creating {name}", file=sys.stderr, flush=True)
+            cursor.execute(statement)
+            timings[name] = round(time.monotonic() - started, 1)
+    return timings
+
+
+def pg_copy_rows(model: Any, rows: Any, *, columns: list[str] | None = None) -> int:
+    """``COPY`` dicts of field values (``rows``, an iterable) into ``model``'s table, in the
+    caller's transaction; fields a row leaves out take their defaults, ``created_at`` and
+    ``updated_at`` the time of the call. Values go through the fields' ``get_db_prep_save`` only
+    for the types psycopg does not adapt by itself (JSON). Returns the number of rows."""
+    from django.db import connection
+    from django.utils import timezone
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if columns is not None:
+        fields = [f for f in fields if f.attname in columns]
+    now = timezone.now()
+    defaults = {f.attname: f.get_default() for f in fields} | {"created_at": now, "updated_at": now}
+    json = [f.get_internal_type() == "JSONField" for f in fields]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    count = 0
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            full = defaults | row
+            copy.write_row(
+                [
+                    f.get_db_prep_save(full[f.attname], connection) if is_json else full[f.attname]
+                    for f, is_json in zip(fields, json, strict=True)
+                ]
+            )
+            count += 1
+    return count
+
+
 def ensure_stages(
     *,
     plan: list[Stage],
@@ -206,13 +304,16 @@ def ensure_stages(
     people: int,
     rebuild: bool = False,
     first_stale: Callable[[int], int] | None = None,
+    analyze_each: bool = True,
 ) -> dict[str, Any]:
     """Reuse what the bench database already holds; build the stages it lacks (and those after).
 
     ``marker`` records what each stage was built with and how long it took. A new population (the
     first stage) means a new database; a later stage is cleared and built again with those after
     it. ``first_stale`` may move the first stage to rebuild earlier (e.g. a file beside the
-    database is gone). Runs inside the child process, with Django set up on the bench database.
+    database is gone). ``analyze_each=False``: one ``ANALYZE`` after the last stage built instead
+    of one after each (for stages that do not query what the stages before them loaded). Runs
+    inside the child process, with Django set up on the bench database.
     """
     from django.core.management import call_command
     from django.db import connection
@@ -254,7 +355,8 @@ def ensure_stages(
         print(f"--> building {stage.name}", file=sys.stderr, flush=True)
         started = time.monotonic()
         detail = stage.build() or {}
-        analyze()
+        if analyze_each or i == len(plan) - 1:
+            analyze()
         seconds = round(time.monotonic() - started, 1)
         recorded[stage.name] = {"wanted": stage.wanted, "seconds": seconds, **detail}
         marker.write_text(json.dumps(recorded))

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connections, router, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +31,7 @@ from phongdich.people.validators import cccd_parse, normalise_phone, validate_cc
 
 from .models import CheckIn, IdempotencyRecord, PremisesCode, Source, Visitor
 from .permissions import can_manage_codes
+from .selectors import forget_place
 
 CODE_ACTIVE_EXISTS = _("Địa điểm này đang có mã QR còn hiệu lực. Hãy thu hồi hoặc cấp lại mã.")
 CODE_ALREADY_REVOKED = _("Mã QR này đã bị thu hồi trước đó.")
@@ -100,6 +101,9 @@ def premises_code_revoke(*, actor: User | None, code: PremisesCode, reason: str 
     locked.revoked_by = actor
     locked.reason = " ".join(reason.split())[:255]
     locked.save(update_fields=["revoked_at", "revoked_by", "reason", "updated_at"])
+    # This process forgets the code at once; the others' caches never decide (see poster_place).
+    token = locked.token
+    transaction.on_commit(lambda: forget_place(token))
     audit(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -221,6 +225,62 @@ def check_time(at: datetime, *, now: datetime | None = None, field: str = "at") 
     return at
 
 
+INSERT_FIELDS = ("premises", "person", "at", "received_at", "client_id", "source")
+
+
+def _concrete(name: str) -> models.Field[Any, Any]:
+    field = CheckIn._meta.get_field(name)
+    if not isinstance(field, models.Field):  # pragma: no cover - the names above are fields
+        raise TypeError(name)
+    return field
+
+
+def _column(name: str) -> str:
+    return str(_concrete(name).column)
+
+
+def _insert_checkins(
+    rows: list[tuple[int, int, datetime, uuid.UUID]], *, now: datetime, source: str
+) -> dict[uuid.UUID, int]:
+    """``INSERT … ON CONFLICT (client_id) DO NOTHING RETURNING client_id, id`` of ``rows``
+    (premises id, person id, at, client_id) in one statement: the ids of the rows stored now.
+
+    The unique ``client_id`` is the idempotency check, folded into the insert (SQLite 3.35+ and
+    PostgreSQL alike): a client_id already stored — or twice in ``rows`` — is skipped without
+    an error, so no savepoint is needed and nothing is read before writing.
+    """
+    if not rows:
+        return {}
+    db = router.db_for_write(CheckIn)
+    connection = connections[db]
+    fields = [_concrete(name) for name in INSERT_FIELDS]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    at_field, client_field = fields[2], fields[4]
+    received = at_field.get_db_prep_value(now, connection)
+    params: list[Any] = []
+    for premises_id, person_id, at, client_id in rows:
+        params += [
+            premises_id,
+            person_id,
+            at_field.get_db_prep_value(at, connection),
+            received,
+            client_field.get_db_prep_value(client_id, connection),
+            source,
+        ]
+    sql = (
+        f"INSERT INTO {quote(CheckIn._meta.db_table)} ({columns}) VALUES {', '.join([one] * len(rows))} "  # noqa: S608
+        f"ON CONFLICT ({quote(_column('client_id'))}) DO NOTHING "
+        f"RETURNING {quote(_column('client_id'))}, {quote(_column('id'))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)): int(pk) for value, pk in cursor.fetchall()
+        }
+
+
 def checkin_record(
     *,
     premises: Premises,
@@ -233,7 +293,8 @@ def checkin_record(
     """Store one check-in once: the same ``client_id`` sent again returns the stored row, ``created=False``.
 
     ``at`` is checked against the server's clock (``check_time``). Scope of ``actor`` (an
-    official at a gate) is the caller's business; when given, the check-in is audited.
+    official at a gate) is the caller's business; when given, the check-in is audited. One
+    ``INSERT … ON CONFLICT DO NOTHING``; the stored row is read back only on conflict.
     """
     if not premises.is_active:
         raise ValidationFailed(PREMISES_INACTIVE, field="premises")
@@ -242,26 +303,67 @@ def checkin_record(
     client_uuid = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
     if source not in Source.values:
         raise ValueError(f"Unknown check-in source {source!r}")
-    try:
-        with transaction.atomic():
-            checkin = CheckIn.objects.create(
-                premises=premises, person=person, at=at, received_at=now, client_id=client_uuid, source=source
+    with transaction.atomic():
+        stored = _insert_checkins([(premises.pk, person.pk, at, client_uuid)], now=now, source=source)
+        if stored and actor is not None:
+            audit(
+                actor=actor,
+                action=AuditAction.CREATE,
+                object_type="checkins.checkin",
+                object_uid=str(client_uuid),
+                summary=f"{premises.name}"[:255],
+                detail={"person": str(person.uid), "premises": str(premises.uid), "source": source},
             )
-            if actor is not None:
-                audit(
-                    actor=actor,
-                    action=AuditAction.CREATE,
-                    object_type="checkins.checkin",
-                    object_uid=str(client_uuid),
-                    summary=f"{premises.name}"[:255],
-                    detail={"person": str(person.uid), "premises": str(premises.uid), "source": source},
-                )
-    except IntegrityError:
-        stored = CheckIn.objects.filter(client_id=client_uuid).first()
-        if stored is None:  # not the client_id: a genuine integrity error
-            raise
-        return stored, False
+    if not stored:
+        return CheckIn.objects.get(client_id=client_uuid), False
+    checkin = CheckIn(
+        id=stored[client_uuid],
+        premises=premises,
+        person=person,
+        at=at,
+        received_at=now,
+        client_id=client_uuid,
+        source=source,
+    )
     return checkin, True
+
+
+def poster_checkin_insert(*, code_id: int, device_hash: str, at: datetime, client_id: uuid.UUID) -> bool:
+    """The scan page's check-in in one statement (and, outside a transaction, one commit).
+
+    Inserts the check-in only if, at that instant, the poster's code is not revoked, its premises
+    is in use and the phone is known — read by the same ``INSERT … SELECT`` — and the
+    ``client_id`` is new. True when stored. False means one of those did not hold: the caller
+    then takes the ordinary path (``checkin_record``), which says which, or finds the row already
+    stored. So a cached code id can never let a check-in through a revoked poster.
+    ``at`` must have passed ``check_time``.
+    """
+    db = router.db_for_write(CheckIn)
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    at_field, client_field = _concrete("at"), _concrete("client_id")
+    columns = ", ".join(quote(_column(name)) for name in INSERT_FIELDS)
+    sql = (
+        f"INSERT INTO {quote(CheckIn._meta.db_table)} ({columns}) "  # noqa: S608 - names from the models
+        f"SELECT c.{quote('premises_id')}, v.{quote('person_id')}, %s, %s, %s, %s "
+        f"FROM {quote(PremisesCode._meta.db_table)} c "
+        f"JOIN {quote(Premises._meta.db_table)} p ON p.{quote('id')} = c.{quote('premises_id')} "
+        f"JOIN {quote(Visitor._meta.db_table)} v ON v.{quote('token_hash')} = %s "
+        f"WHERE c.{quote('id')} = %s AND c.{quote('revoked_at')} IS NULL AND p.{quote('is_active')} = %s "
+        f"ON CONFLICT ({quote(_column('client_id'))}) DO NOTHING RETURNING {quote('id')}"
+    )
+    params = [
+        at_field.get_db_prep_value(at, connection),
+        at_field.get_db_prep_value(timezone.now(), connection),
+        client_field.get_db_prep_value(client_id, connection),
+        Source.POSTER.value,
+        device_hash,
+        code_id,
+        True,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
 
 
 @dataclass(frozen=True)
@@ -280,36 +382,23 @@ class BatchResult:
 
 @transaction.atomic
 def checkins_record_batch(*, rows: list[BatchRow], actor: User | None, source: str = Source.BATCH) -> BatchResult:
-    """Store already validated rows in one transaction; client_ids already stored are skipped."""
+    """Store already validated rows in one transaction; client_ids already stored (or repeated in
+    the batch) are skipped by the insert itself — one statement per 1,000 rows, nothing read first."""
     now = timezone.now()
-    ids = [row.client_id for row in rows]
-    existing = set(CheckIn.objects.filter(client_id__in=ids).values_list("client_id", flat=True))
-    seen: set[uuid.UUID] = set(existing)
-    fresh: list[CheckIn] = []
-    for row in rows:
-        if row.client_id in seen:
-            continue
-        seen.add(row.client_id)
-        fresh.append(
-            CheckIn(
-                premises_id=row.premises_id,
-                person_id=row.person_id,
-                at=row.at,
-                received_at=now,
-                client_id=row.client_id,
-                source=source,
-            )
+    created = 0
+    for start in range(0, len(rows), 1000):
+        chunk = rows[start : start + 1000]
+        created += len(
+            _insert_checkins([(r.premises_id, r.person_id, r.at, r.client_id) for r in chunk], now=now, source=source)
         )
-    # ignore_conflicts covers a concurrent request storing the same client_id meanwhile.
-    CheckIn.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
     audit(
         actor=actor,
         action=AuditAction.IMPORT,
         object_type="checkins.checkin",
-        summary=f"{len(fresh)} lượt quét mã"[:255],
-        detail={"received": len(rows), "created": len(fresh), "duplicates": len(rows) - len(fresh)},
+        summary=f"{created} lượt quét mã"[:255],
+        detail={"received": len(rows), "created": created, "duplicates": len(rows) - created},
     )
-    return BatchResult(created=len(fresh), duplicates=len(rows) - len(fresh))
+    return BatchResult(created=created, duplicates=len(rows) - created)
 
 
 # --- Retention ------------------------------------------------------------------------------

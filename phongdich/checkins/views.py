@@ -63,8 +63,9 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
     Deliberately light (inline CSS, one small script, no base template): it must load on a
     cheap phone over a poor connection, and the page plus everything it loads stays under 50 KB.
     """
-    if not throttle.hit(client_ip(request), kind="page"):
-        message = throttle.TOO_MANY % {"seconds": throttle.seconds_left()}
+    allowed, wait = throttle.check(client_ip(request), kind="page")
+    if not allowed:
+        message = throttle.TOO_MANY % {"seconds": throttle.wait_text(wait)}
         return render(request, "checkins/scan_busy.html", {"message": message}, status=429)
     code = code_by_token(token)
     if code is None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import count
 from typing import Any
 
 import pytest
 
+from phongdich.checkins import throttle
 from phongdich.checkins.models import PremisesCode
+from phongdich.checkins.selectors import forget_places
 from phongdich.checkins.services import premises_code_issue
 from phongdich.orgs.models import OrganisationKind, Premises
 from phongdich.orgs.services import organisation_create, premises_create
@@ -29,6 +32,16 @@ def make_person(unit: Any, name: str = "") -> Person:
     )
     assert result.person is not None
     return result.person
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state() -> Iterator[None]:
+    """Each test starts with empty in-process rate-limit buckets and poster cache, as a new worker would."""
+    throttle.reset()
+    forget_places()
+    yield
+    throttle.reset()
+    forget_places()
 
 
 @pytest.fixture

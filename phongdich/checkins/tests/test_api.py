@@ -356,3 +356,121 @@ def test_batch_of_1000_takes_a_bounded_number_of_queries_C4(
         response = post(api, BATCH, {"items": items})
     assert response.status_code == 201
     assert response.json()["created"] == 1000
+
+
+# --- The hot path: one statement, one commit; the cache never outlives a revocation ----------
+
+
+def test_poster_checkin_is_one_sql_statement_once_the_code_is_cached_C4(
+    client: Client, workshop_code: Any, device: str, django_assert_num_queries: Any
+) -> None:
+    """No session, no user, no rate-limit round trip: the insert reads the code, premises and phone itself."""
+    with django_assert_num_queries(2):  # the code's ids and names (then cached), the insert
+        assert post(client, ONE, item(workshop_code, device)).status_code == 201
+    with django_assert_num_queries(1):
+        response = post(client, ONE, item(workshop_code, device))
+    assert response.status_code == 201
+    assert response.json()["organisation"] == workshop_code.premises.organisation.name
+    assert CheckIn.objects.count() == 2
+
+
+def test_revocation_by_another_process_is_seen_at_once_through_the_cache_C4(
+    client: Client, workshop_code: Any, device: str
+) -> None:
+    assert post(client, ONE, item(workshop_code, device)).status_code == 201  # the code is now cached
+    # Another worker revokes it: this process's cache is not told.
+    PremisesCode.objects.filter(pk=workshop_code.pk).update(revoked_at=timezone.now())
+    revoked = post(client, ONE, item(workshop_code, device))
+    assert revoked.status_code == 410
+    assert revoked.json()["detail"].startswith("Mã QR này đã bị thu hồi")
+    assert CheckIn.objects.count() == 1
+
+
+def test_closed_premises_and_moved_phone_are_seen_at_once_through_the_cache_C4(
+    client: Client, workshop_code: Any, device: str, tree: Any
+) -> None:
+    assert post(client, ONE, item(workshop_code, device)).status_code == 201
+    # The phone's owner is merged into another record elsewhere: the check-in follows the phone.
+    other = make_person(tree.quan_trieu)
+    Visitor.objects.update(person=other)
+    assert post(client, ONE, item(workshop_code, device)).status_code == 201
+    assert CheckIn.objects.filter(person=other).count() == 1
+    type(workshop_code.premises).objects.filter(pk=workshop_code.premises_id).update(is_active=False)
+    closed = post(client, ONE, item(workshop_code, device))
+    assert closed.status_code == 400
+    assert "ngừng sử dụng" in str(closed.json())
+    assert CheckIn.objects.count() == 2
+
+
+def test_reissued_code_works_and_the_old_one_is_refused_C4(client: Client, workshop_code: Any, device: str) -> None:
+    from phongdich.checkins.services import premises_code_reissue
+
+    assert post(client, ONE, item(workshop_code, device)).status_code == 201
+    new = premises_code_reissue(actor=None, premises=workshop_code.premises)
+    assert post(client, ONE, item(workshop_code, device)).status_code == 410
+    assert post(client, ONE, item(new, device)).status_code == 201
+    assert CheckIn.objects.count() == 2
+
+
+def test_duplicate_through_the_hot_path_is_read_back_once_C4(client: Client, workshop_code: Any, device: str) -> None:
+    body = item(workshop_code, device)
+    assert post(client, ONE, body).status_code == 201
+    replay = post(client, ONE, body)
+    assert replay.status_code == 200
+    assert replay.json()["created"] is False
+    assert replay.json()["premises"] == "Xưởng may số 1"
+    assert CheckIn.objects.count() == 1
+
+
+def test_batch_queries_do_not_grow_with_its_size_C4(
+    cast: Any, workshop_code: Any, office_code: Any, device: str, tree: Any
+) -> None:
+    """One query for all tokens, one for all people, one for all phones, one insert per 1,000 rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = token_client(cast.alice)
+    people = [make_person(tree.quan_trieu) for _ in range(5)]
+
+    def batch(n: int) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for i in range(n):
+            if i % 3 == 0:
+                rows.append(
+                    {
+                        "client_id": str(uuid.uuid4()),
+                        "at": timezone.now().isoformat(),
+                        "premises": str((workshop_code if i % 2 else office_code).premises.uid),
+                        "person": str(people[i % 5].uid),
+                    }
+                )
+            else:
+                rows.append(item(workshop_code if i % 2 else office_code, device))
+        return rows
+
+    counts = []
+    for n in (10, 600):
+        with CaptureQueriesContext(connection) as queries:
+            response = post(api, BATCH, {"items": batch(n)})
+        assert response.status_code == 201, response.content
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 14
+    assert CheckIn.objects.count() == 610
+
+
+def test_memory_bucket_refills_at_the_limit_rate_C4(settings: Any) -> None:
+    """The in-process bucket (the default without REDIS_URL): ``limit`` at once, then limit/window a second."""
+    from phongdich.checkins import throttle
+
+    settings.CHECKIN_RATE_PER_MINUTE = 3
+    settings.CHECKIN_RATE_WINDOW_SECONDS = 1  # three a second
+    assert throttle.backend() == "memory"
+    assert [throttle.hit("10.1.1.1") for _ in range(4)] == [True, True, True, False]
+    allowed, wait = throttle.check("10.1.1.1")
+    assert not allowed
+    assert 0 < wait <= 1 / 3 + 0.01
+    assert throttle.hit("10.1.1.2")  # another address has its own bucket
+    assert throttle.hit("10.1.1.1", kind="page")  # and the page its own count
+    time.sleep(0.4)
+    assert throttle.hit("10.1.1.1")
