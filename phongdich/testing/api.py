@@ -28,14 +28,14 @@ from .selectors import (
 )
 
 
-class PersonBriefSerializer(serializers.Serializer[Any]):
+class OrderPersonSerializer(serializers.Serializer[Any]):
     uid = serializers.UUIDField()
     full_name = serializers.CharField()
     birth_year = serializers.IntegerField()
 
 
-class OrderSerializer(serializers.ModelSerializer[TestOrder]):
-    person = PersonBriefSerializer()
+class TestOrderSerializer(serializers.ModelSerializer[TestOrder]):
+    person = OrderPersonSerializer()
     residence_unit = UnitBriefSerializer()
     organisation = serializers.CharField(source="organisation.name", default="", allow_null=True)
     overdue = serializers.SerializerMethodField()
@@ -62,7 +62,7 @@ class OrderSerializer(serializers.ModelSerializer[TestOrder]):
         return order.is_overdue()
 
 
-class SampleSerializer(serializers.ModelSerializer[Sample]):
+class TestSampleSerializer(serializers.ModelSerializer[Sample]):
     order = serializers.UUIDField(source="order.uid")
     lab = serializers.CharField(source="lab.name", default="", allow_null=True)
     pool = serializers.CharField(source="pool.code", default="", allow_null=True)
@@ -73,7 +73,7 @@ class SampleSerializer(serializers.ModelSerializer[Sample]):
         read_only_fields = fields
 
 
-class PoolSerializer(serializers.ModelSerializer[Pool]):
+class TestPoolSerializer(serializers.ModelSerializer[Pool]):
     lab = serializers.CharField(source="lab.name")
     samples: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
 
@@ -83,7 +83,7 @@ class PoolSerializer(serializers.ModelSerializer[Pool]):
         read_only_fields = fields
 
 
-class ResultSerializer(serializers.ModelSerializer[Result]):
+class TestResultSerializer(serializers.ModelSerializer[Result]):
     sample = serializers.CharField(source="sample.code", default="", allow_null=True)
     pool = serializers.CharField(source="pool.code", default="", allow_null=True)
     lab = serializers.CharField(source="lab.name")
@@ -95,7 +95,7 @@ class ResultSerializer(serializers.ModelSerializer[Result]):
         read_only_fields = fields
 
 
-class LabSerializer(serializers.ModelSerializer[Lab]):
+class TestLabSerializer(serializers.ModelSerializer[Lab]):
     unit = UnitBriefSerializer()
     backlog = serializers.SerializerMethodField()
     used_today_pcr = serializers.SerializerMethodField()
@@ -126,7 +126,7 @@ class LabSerializer(serializers.ModelSerializer[Lab]):
         return lab_load(lab).used_rapid
 
 
-class RuleSerializer(serializers.ModelSerializer[MandatoryTestRule]):
+class TestRuleSerializer(serializers.ModelSerializer[MandatoryTestRule]):
     class Meta:
         model = MandatoryTestRule
         fields = [
@@ -153,7 +153,7 @@ class RuleSerializer(serializers.ModelSerializer[MandatoryTestRule]):
     ]
 )
 class OrderListApi(generics.ListAPIView[TestOrder]):
-    serializer_class = OrderSerializer
+    serializer_class = TestOrderSerializer
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
@@ -166,41 +166,41 @@ class OrderListApi(generics.ListAPIView[TestOrder]):
 
 
 class OrderDetailApi(APIView):
-    @extend_schema(responses=OrderSerializer)
+    @extend_schema(responses=TestOrderSerializer)
     def get(self, request: Request, uid: Any) -> Response:
-        return Response(OrderSerializer(order_get(user=request.user, uid=uid)).data)
+        return Response(TestOrderSerializer(order_get(user=request.user, uid=uid)).data)
 
 
 class SampleListApi(generics.ListAPIView[Sample]):
-    serializer_class = SampleSerializer
+    serializer_class = TestSampleSerializer
 
     def get_queryset(self) -> Any:
         return visible_samples(self.request.user).select_related("order", "lab", "pool")
 
 
 class PoolListApi(generics.ListAPIView[Pool]):
-    serializer_class = PoolSerializer
+    serializer_class = TestPoolSerializer
 
     def get_queryset(self) -> Any:
         return visible_pools(self.request.user).select_related("lab").prefetch_related("samples")
 
 
 class ResultListApi(generics.ListAPIView[Result]):
-    serializer_class = ResultSerializer
+    serializer_class = TestResultSerializer
 
     def get_queryset(self) -> Any:
         return visible_results(self.request.user).select_related("sample", "pool", "lab")
 
 
 class LabListApi(generics.ListAPIView[Lab]):
-    serializer_class = LabSerializer
+    serializer_class = TestLabSerializer
 
     def get_queryset(self) -> Any:
         return visible_labs(self.request.user).select_related("unit")
 
 
 class RuleListApi(generics.ListAPIView[MandatoryTestRule]):
-    serializer_class = RuleSerializer
+    serializer_class = TestRuleSerializer
 
     def get_queryset(self) -> Any:
         return MandatoryTestRule.objects.all()

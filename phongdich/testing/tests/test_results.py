@@ -29,7 +29,8 @@ def test_negative_pool_resolves_every_member_negative_T3(lab: m.Lab, sampled: Ca
     s.result_enter(actor=None, code=pool.code, outcome="negative", ct_value=None)
     for sample in members:
         sample.order.refresh_from_db()
-        assert sample.order.status == m.OrderStatus.RESULTED and sample.order.outcome == "negative"
+        assert sample.order.status == m.OrderStatus.RESULTED
+        assert sample.order.outcome == "negative"
         assert sample.result.via_pool is not None  # type: ignore[union-attr]
         assert retests(sample.order) == []
     assert sel.order_outcomes([x.order.pk for x in members]) == {x.order.pk: "negative" for x in members}
@@ -44,7 +45,9 @@ def test_positive_pool_orders_individual_pcr_retests_and_they_settle_the_outcome
     s.result_enter(actor=None, code=pool.code, outcome="positive", ct_value="24.5")
     first, second = (x.order for x in members)
     (retest,) = retests(first)
-    assert retest.reason == m.OrderReason.POOL_RETEST and retest.kind == m.TestKind.PCR and retest.status == "open"
+    assert retest.reason == m.OrderReason.POOL_RETEST
+    assert retest.kind == m.TestKind.PCR
+    assert retest.status == "open"
     assert len(retests(second)) == 1
     assert sel.order_outcomes([first.pk]) == {first.pk: None}  # pending its re-test
     assert Case.objects.count() == 0  # a pool alone confirms nobody
@@ -58,7 +61,8 @@ def test_invalid_result_orders_a_retest_of_the_same_kind_T3(lab: m.Lab, sampled:
     sample = sampled(kind=m.TestKind.RAPID)
     s.result_enter(actor=None, code=sample.code, outcome="invalid")
     (retest,) = retests(sample.order)
-    assert retest.reason == m.OrderReason.RETEST and retest.kind == m.TestKind.RAPID
+    assert retest.reason == m.OrderReason.RETEST
+    assert retest.kind == m.TestKind.RAPID
     assert sel.order_outcomes([sample.order.pk]) == {sample.order.pk: None}
     retest.status = m.OrderStatus.CANCELLED
     retest.save()
@@ -103,8 +107,10 @@ def test_positive_pcr_registers_a_confirmed_community_case_T3(sampled: Callable[
     sample = sampled()
     s.result_enter(actor=None, code=sample.code, outcome="positive", ct_value="18")
     case = Case.objects.get(person=sample.order.person)
-    assert case.status == CaseStatus.CONFIRMED and case.detected_in == DetectedIn.COMMUNITY
-    assert case.confirmation_date == timezone.localdate() and case.sampling_date == timezone.localdate(sample.taken_at)
+    assert case.status == CaseStatus.CONFIRMED
+    assert case.detected_in == DetectedIn.COMMUNITY
+    assert case.confirmation_date == timezone.localdate()
+    assert case.sampling_date == timezone.localdate(sample.taken_at)
 
 
 def test_positive_pcr_in_quarantine_is_detected_in_quarantine_T3(
@@ -145,7 +151,8 @@ def test_positive_rapid_registers_a_suspected_case_and_orders_pcr_confirmation_T
     case = Case.objects.get(person=sample.order.person)
     assert case.status == CaseStatus.SUSPECTED
     (confirm,) = retests(sample.order)
-    assert confirm.reason == m.OrderReason.CONFIRMATION and confirm.kind == m.TestKind.PCR
+    assert confirm.reason == m.OrderReason.CONFIRMATION
+    assert confirm.kind == m.TestKind.PCR
 
 
 def test_results_cannot_be_in_the_future_or_at_an_unreceived_sample_T3(

@@ -88,13 +88,19 @@ def test_seeded_rules_follow_rules_md_T1() -> None:
     rows = list(m.MandatoryTestRule.objects.all())
     on = D(2021, 6, 1)
     f1_may = rule_for(trigger="f1_schedule", on=on, rules=rows, vaccination="none")
-    assert f1_may is not None and f1_may.schedule_days[:3] == [1, 14, 20] and "600/CĐ-BCĐ" in f1_may.source
+    assert f1_may is not None
+    assert f1_may.schedule_days[:3] == [1, 14, 20]
+    assert "600/CĐ-BCĐ" in f1_may.source
     assert not f1_may.uncertain
     f1_oct = rule_for(trigger="f1_schedule", on=D(2021, 11, 1), rules=rows, vaccination="none")
-    assert f1_oct is not None and f1_oct.schedule_days == [7, 14] and f1_oct.uncertain
+    assert f1_oct is not None
+    assert f1_oct.schedule_days == [7, 14]
+    assert f1_oct.uncertain
     for trigger in ("new_hire", "epidemic_area_arrival", "symptoms"):
         found = rule_for(trigger=trigger, on=D(2022, 1, 1), rules=rows)
-        assert found is not None and found.uncertain and found.source
+        assert found is not None
+        assert found.uncertain
+        assert found.source
     assert required_tests(trigger="symptoms", on=D(2022, 1, 1), rules=rows)[0].due_on == D(2022, 1, 1)
 
 

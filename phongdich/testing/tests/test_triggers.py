@@ -40,10 +40,13 @@ def test_new_hire_gets_a_rapid_test_due_next_day_T1(
             start_date=today(),
         )
     (order,) = orders_of(person)
-    assert order.reason == m.OrderReason.NEW_HIRE and order.kind == m.TestKind.RAPID
+    assert order.reason == m.OrderReason.NEW_HIRE
+    assert order.kind == m.TestKind.RAPID
     assert order.due_on == today() + timedelta(days=1)
-    assert order.organisation == cast.enterprise and order.residence_unit == tree.quan_trieu
-    assert order.rule is not None and order.rule.uncertain
+    assert order.organisation == cast.enterprise
+    assert order.residence_unit == tree.quan_trieu
+    assert order.rule is not None
+    assert order.rule.uncertain
 
 
 def test_long_standing_staff_are_not_new_hires_T1(
@@ -158,7 +161,8 @@ def test_arrival_from_an_epidemic_area_orders_a_test_and_elsewhere_does_not_T1(
     from_area = arrive(epidemic_city)
     from_elsewhere = arrive(tree.dac_son)
     (order,) = orders_of(from_area)
-    assert order.reason == m.OrderReason.EPIDEMIC_AREA_ARRIVAL and order.due_on == today()
+    assert order.reason == m.OrderReason.EPIDEMIC_AREA_ARRIVAL
+    assert order.due_on == today()
     assert orders_of(from_elsewhere) == []
 
 
@@ -203,7 +207,8 @@ def test_sweep_orders_for_bulk_rows_once_and_the_command_reports_T1(cast: Any, t
     )
     assert m.TestOrder.objects.count() == 0
     first = sweep()
-    assert first.orders == 3 and first.events >= 3
+    assert first.orders == 3
+    assert first.events >= 3
     again = sweep()
     assert again.orders == 0
     out = StringIO()
@@ -220,6 +225,7 @@ def test_order_create_is_idempotent_per_person_and_source_T1(tree: Any) -> None:
     second = order_create(
         actor=None, person=person, reason="screening", due_on=today() + timedelta(days=3), source_key="round:1"
     )
-    assert first.pk == second.pk and m.TestOrder.objects.count() == 1
+    assert first.pk == second.pk
+    assert m.TestOrder.objects.count() == 1
     assert first.residence_unit == tree.quan_trieu  # the hamlet's commune
     assert first.kind == m.TestKind.RAPID
