@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "phongdich.command",
     "phongdich.notifications",
     "phongdich.hotlines",
+    "phongdich.travel",
+    "phongdich.enforcement",
+    "phongdich.welfare",
 ]
 
 MIDDLEWARE = [

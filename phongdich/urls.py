@@ -10,6 +10,7 @@ from phongdich.command import urls as command_urls
 from phongdich.core import urls as core_urls
 from phongdich.dashboard import urls as dashboard_urls
 from phongdich.declarations import urls as declarations_urls
+from phongdich.enforcement import urls as enforcement_urls
 from phongdich.exposures import urls as exposures_urls
 from phongdich.geo import urls as geo_urls
 from phongdich.healthpass import urls as healthpass_urls
@@ -24,7 +25,9 @@ from phongdich.screening import urls as screening_urls
 from phongdich.supplies import urls as supplies_urls
 from phongdich.testing import urls as testing_urls
 from phongdich.tracing import urls as tracing_urls
+from phongdich.travel import urls as travel_urls
 from phongdich.vaccination import urls as vaccination_urls
+from phongdich.welfare import urls as welfare_urls
 from phongdich.zones import urls as zones_urls
 
 api_v1 = [
@@ -49,6 +52,9 @@ api_v1 = [
     *command_urls.api_urlpatterns,
     *notifications_urls.api_urlpatterns,
     *hotlines_urls.api_urlpatterns,
+    *travel_urls.api_urlpatterns,
+    *enforcement_urls.api_urlpatterns,
+    *welfare_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -92,6 +98,12 @@ urlpatterns = [
     path("notifications/", include((notifications_urls.urlpatterns, "notifications"), namespace="notifications")),
     path("hotlines/", include((hotlines_urls.urlpatterns, "hotlines"), namespace="hotlines")),
     path("bao-tin/", include((hotlines_urls.public_urlpatterns, "tip"), namespace="tip")),
+    path("travel/", include((travel_urls.urlpatterns, "travel"), namespace="travel")),
+    path("enforcement/", include((enforcement_urls.urlpatterns, "enforcement"), namespace="enforcement")),
+    path(
+        "vi-pham/", include((enforcement_urls.public_urlpatterns, "violations-public"), namespace="violations-public")
+    ),
+    path("welfare/", include((welfare_urls.urlpatterns, "welfare"), namespace="welfare")),
     path("luong-xanh/", include((zones_urls.public_urlpatterns, "transport-pass"), namespace="transport-pass")),
 ]
 

@@ -1,0 +1,7 @@
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
+
+api_urlpatterns: list[URLPattern | URLResolver] = []
+
+public_urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TravelConfig(AppConfig):
+    name = "phongdich.travel"
+    label = "travel"
+    verbose_name = _("Đi lại, công tác ngoài tỉnh")

@@ -1,0 +1,5 @@
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
+
+api_urlpatterns: list[URLPattern | URLResolver] = []
