@@ -49,19 +49,24 @@ def test_order_list_is_scoped_filtered_and_exported_with_audit_T1(
     overdue_order(resident(full_name="Phạm Văn Khác Xã", unit=tree.quang_vinh))
     login(client, cast.cuong, cast)
     body = client.get(reverse("testing:orders")).content.decode()
-    assert "Trần Thị Quá Hạn" in body and "Lê Văn Còn Hạn" in body
+    assert "Trần Thị Quá Hạn" in body
+    assert "Lê Văn Còn Hạn" in body
     assert "Phạm Văn Khác Xã" not in body
     body = client.get(reverse("testing:orders"), {"overdue": "1"}).content.decode()
-    assert "Trần Thị Quá Hạn" in body and "Lê Văn Còn Hạn" not in body
+    assert "Trần Thị Quá Hạn" in body
+    assert "Lê Văn Còn Hạn" not in body
     body = client.get(reverse("testing:orders"), {"reason": "symptoms"}).content.decode()
-    assert "Trần Thị Quá Hạn" not in body and "Lê Văn Còn Hạn" in body
+    assert "Trần Thị Quá Hạn" not in body
+    assert "Lê Văn Còn Hạn" in body
     response = client.get(reverse("testing:orders-export"), {"overdue": "1"})
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Trần Thị Quá Hạn"]
     line = AuditLog.objects.filter(action="export", object_type="testing.testorder").get()
-    assert line.actor == cast.cuong and line.detail["rows"] == 1 and line.detail["overdue"] is True
+    assert line.actor == cast.cuong
+    assert line.detail["rows"] == 1
+    assert line.detail["overdue"] is True
     login(client, cast.chi, cast)
     assert client.get(reverse("testing:order", args=[here.uid])).status_code == 404
 
@@ -73,8 +78,10 @@ def test_order_list_pages_by_keyset_T1(client: Client, cast: Any, resident: Call
         overdue_order(resident(), key=f"p{n}")
     first = order_page(user=cast.cuong, filters=OrderFilters(), limit=3)
     second = order_page(user=cast.cuong, filters=OrderFilters(), after=first.next_after, limit=3)
-    assert len(first.items) == 3 and first.next_after
-    assert len(second.items) == 2 and second.next_after is None
+    assert len(first.items) == 3
+    assert first.next_after
+    assert len(second.items) == 2
+    assert second.next_after is None
     assert not {o.pk for o in first.items} & {o.pk for o in second.items}
 
 
@@ -86,9 +93,11 @@ def test_overdue_summary_per_unit_and_per_organisation_with_drill_down_T1(
     overdue_order(resident(unit=tree.quang_vinh), key="c")
     login(client, cast.alice, cast)
     body = client.get(reverse("testing:overdue")).content.decode()
-    assert "Phường Quán Triều" in body and "Phường Quang Vinh" in body
+    assert "Phường Quán Triều" in body
+    assert "Phường Quang Vinh" in body
     body = client.get(reverse("testing:overdue"), {"by": "organisation"}).content.decode()
-    assert "Công ty TNHH Mẫu" in body and f"organisation={cast.enterprise.uid}" in body
+    assert "Công ty TNHH Mẫu" in body
+    assert f"organisation={cast.enterprise.uid}" in body
     body = client.get(
         reverse("testing:orders"), {"overdue": "1", "organisation": str(cast.enterprise.uid)}
     ).content.decode()
@@ -96,7 +105,8 @@ def test_overdue_summary_per_unit_and_per_organisation_with_drill_down_T1(
     assert str(m.TestOrder.objects.get(source_key="c").uid) not in body
     login(client, cast.chi, cast)
     body = client.get(reverse("testing:overdue")).content.decode()
-    assert "Phường Quán Triều" not in body and "Phường Quang Vinh" in body
+    assert "Phường Quán Triều" not in body
+    assert "Phường Quang Vinh" in body
 
 
 def test_order_page_is_an_audited_read_and_takes_the_sample_T3(
@@ -105,14 +115,16 @@ def test_order_page_is_an_audited_read_and_takes_the_sample_T3(
     order = overdue_order(resident(full_name="Đỗ Văn Mẫu"))
     login(client, cast.cuong, cast)
     body = client.get(reverse("testing:order", args=[order.uid])).content.decode()
-    assert "Đỗ Văn Mẫu" in body and "Quá hạn" in body
+    assert "Đỗ Văn Mẫu" in body
+    assert "Quá hạn" in body
     assert AuditLog.objects.filter(action="read", object_uid=str(order.uid), actor=cast.cuong).count() == 1
     response = client.post(
         reverse("testing:sample-take", args=[order.uid]), {"code": "qt-001", "lab": str(lab.uid)}, follow=True
     )
     assert "Đã lấy mẫu QT-001" in response.content.decode()
     order.refresh_from_db()
-    assert order.status == m.OrderStatus.SAMPLED and order.sample.lab == lab
+    assert order.status == m.OrderStatus.SAMPLED
+    assert order.sample.lab == lab
     again = client.post(reverse("testing:sample-take", args=[order.uid]), {"code": "qt-002"}, follow=True)
     assert "không còn chờ lấy mẫu" in again.content.decode()
     login(client, cast.chi, cast)
@@ -131,14 +143,16 @@ def test_lab_desk_receives_pools_and_enters_results_T3(
     for sample in samples:
         client.post(url, {"action": "receive", "code": sample.code.lower()})
     body = client.get(url).content.decode()
-    assert "D0" in body and "D1" in body
+    assert "D0" in body
+    assert "D1" in body
     response = client.post(url, {"action": "pool", "samples": [str(x.uid) for x in samples]}, follow=True)
     assert "Đã tạo mẫu gộp" in response.content.decode()
     pool = m.Pool.objects.get()
     response = client.post(
         url, {"action": "result", "code": pool.code, "outcome": "positive", "ct_value": "50"}, follow=True
     )
-    assert "45" in response.content.decode() and not m.Result.objects.exists()
+    assert "45" in response.content.decode()
+    assert not m.Result.objects.exists()
     response = client.post(
         url, {"action": "result", "code": pool.code, "outcome": "positive", "ct_value": "28"}, follow=True
     )
@@ -160,7 +174,8 @@ def test_import_page_lists_row_errors_T3(client: Client, cast: Any, lab: m.Lab) 
     assert client.get(url).status_code == 200
     bad = SimpleUploadedFile("kq.csv", "Mã mẫu,Kết quả\nKHONG-CO,âm tính\n".encode())
     body = client.post(url, {"file": bad}).content.decode()
-    assert "Không có mẫu hoặc mẫu gộp mã" in body and "KHONG-CO" in body
+    assert "Không có mẫu hoặc mẫu gộp mã" in body
+    assert "KHONG-CO" in body
     wrong = SimpleUploadedFile("kq.csv", "Tên,Tuổi\nA,1\n".encode())
     assert client.post(url, {"file": wrong}).status_code == 200
 
@@ -168,7 +183,9 @@ def test_import_page_lists_row_errors_T3(client: Client, cast: Any, lab: m.Lab) 
 def test_rules_page_lists_uncertain_rules_and_only_province_admin_edits_T1(client: Client, cast: Any) -> None:
     login(client, cast.cuong, cast)
     body = client.get(reverse("testing:rules")).content.decode()
-    assert "600/CĐ-BCĐ" in body and "chưa chắc chắn" in body and "1, 14, 20" in body
+    assert "600/CĐ-BCĐ" in body
+    assert "chưa chắc chắn" in body
+    assert "1, 14, 20" in body
     assert client.post(reverse("testing:rules"), {}).status_code == 403
     login(client, cast.alice, cast)
     data = {
@@ -197,7 +214,8 @@ def test_person_page_shows_the_testing_panel_T1(client: Client, cast: Any, resid
     order = overdue_order(person)
     login(client, cast.cuong, cast)
     body = client.get(reverse("people:detail", args=[person.uid])).content.decode()
-    assert "Xét nghiệm" in body and reverse("testing:order", args=[order.uid]) in body
+    assert "Xét nghiệm" in body
+    assert reverse("testing:order", args=[order.uid]) in body
 
 
 def test_api_lists_are_scoped_and_the_detail_is_audited_T3(
@@ -217,7 +235,8 @@ def test_api_lists_are_scoped_and_the_detail_is_audited_T3(
     assert client.get("/api/v1/testing/samples/").json()["results"][0]["code"] == sample.code
     assert client.get("/api/v1/testing/results/").json()["results"][0]["outcome"] == "negative"
     labs = client.get("/api/v1/testing/labs/").json()["results"]
-    assert labs[0]["name"] == lab.name and labs[0]["used_today_pcr"] == 1
+    assert labs[0]["name"] == lab.name
+    assert labs[0]["used_today_pcr"] == 1
     assert client.get("/api/v1/testing/pools/").status_code == 200
     assert len(client.get("/api/v1/testing/rules/").json()["results"]) >= 8
     login(client, cast.chi, cast)
