@@ -138,6 +138,8 @@ def zone_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             zone = zone_create(actor=request.user, **form.service_values())  # type: ignore[arg-type]
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("Nằm ngoài địa bàn của bạn."))
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -156,6 +158,8 @@ def zone_edit_view(request: HttpRequest, uid: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             zone_update(actor=request.user, zone=zone, **form.service_values())  # type: ignore[arg-type]
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("Nằm ngoài địa bàn của bạn."))
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -264,6 +268,8 @@ def pass_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             issued = pass_issue(actor=request.user, **form.service_values())  # type: ignore[arg-type]
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("Nằm ngoài địa bàn của bạn."))
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
