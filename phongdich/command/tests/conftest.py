@@ -1,0 +1,66 @@
+"""Fixtures of the command tests on the root ``tree``/``cast``: a few organisations across the tree, a
+standing-committee member, files kept under a temporary MEDIA_ROOT, and PDF/JPEG bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pdf(name: str = "phuong-an.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def jpeg(name: str = "anh.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, JPEG_BYTES, content_type="image/jpeg")
+
+
+@dataclass
+class Orgs:
+    ubnd_city: Any  # UBND Thành phố Thái Nguyên (unit: city)
+    school: Any  # a school in Quán Triều
+    hospital: Any  # a provincial hospital (unit: province)
+    enterprise: Any  # cast.enterprise, in Đắc Sơn (Phổ Yên)
+    sara: Any  # a standing-committee member of the province
+    tuan: Any  # head of the school
+
+
+@pytest.fixture
+def orgs(tree: Any, cast: Any) -> Orgs:
+    from phongdich.core.models import User
+    from phongdich.orgs.models import OrganisationKind, Role
+    from phongdich.orgs.services import organisation_create, role_assign
+
+    ubnd = organisation_create(
+        name="UBND thành phố Thái Nguyên", kind=OrganisationKind.PEOPLES_COMMITTEE, unit=tree.city
+    )
+    school = organisation_create(name="Trường Tiểu học Quán Triều", kind=OrganisationKind.SCHOOL, unit=tree.quan_trieu)
+    hospital = organisation_create(name="Bệnh viện tỉnh", kind=OrganisationKind.HOSPITAL, unit=tree.province)
+    sara = User.objects.create_user(username="sara", password=cast.password, first_name="Sara")
+    role_assign(user=sara, role=Role.STANDING_COMMITTEE, unit=tree.province)
+    tuan = User.objects.create_user(username="tuan", password=cast.password, first_name="Tuấn")
+    role_assign(user=tuan, role=Role.ORGANISATION_HEAD, organisation=school)
+    return Orgs(ubnd, school, hospital, cast.enterprise, sara, tuan)
+
+
+@pytest.fixture
+def plan_data() -> dict[str, Any]:
+    return {
+        "title": "Phương án phòng, chống dịch",
+        "content": "Khi có ca nhiễm: khoanh vùng, xét nghiệm toàn bộ, cách ly F1.",
+        "approved_on": date(2021, 11, 10),
+        "approved_by": "Nguyễn Văn A, Giám đốc",
+    }
