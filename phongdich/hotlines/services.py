@@ -20,7 +20,7 @@ from phongdich.core.errors import ApplicationError, ValidationFailed
 from phongdich.core.models import AuditAction, User
 from phongdich.geo.models import Level, Unit
 from phongdich.notifications.selectors import users_with_role
-from phongdich.notifications.services import notify
+from phongdich.notifications.services import notify, sms_notify
 from phongdich.orgs.models import RoleAssignment
 from phongdich.orgs.scope import scope_for
 from phongdich.people.validators import normalise_phone
@@ -254,7 +254,8 @@ def tip_start(*, actor: User, tip: Tip, note: str = "") -> Tip:
 
 
 def tip_close(*, actor: User, tip: Tip, outcome: str, note: str) -> Tip:
-    """Close the tip with its outcome (required) and what was done (required)."""
+    """Close the tip with its outcome (required) and what was done (required); a reporter who left a phone
+    gets an SMS saying so (after commit)."""
     _require_scope(actor, tip)
     _check_transition(tip, TipStatus.CLOSED)
     if outcome not in TipOutcome.values:
@@ -274,6 +275,13 @@ def tip_close(*, actor: User, tip: Tip, outcome: str, note: str) -> Tip:
             summary=_("Kết thúc tin báo %(code)s: %(outcome)s")
             % {"code": tip.code, "outcome": tip.get_outcome_display()},
         )
+        if tip.reporter_phone:
+            sms_notify(
+                phone=tip.reporter_phone,
+                text=_("Tin báo %(code)s của anh/chị đã được xử lý xong: %(outcome)s. Cảm ơn anh/chị.")
+                % {"code": tip.code, "outcome": tip.get_outcome_display()},
+                kind="tip",
+            )
     return tip
 
 

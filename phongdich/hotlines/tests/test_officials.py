@@ -193,3 +193,17 @@ def test_adding_a_shift_on_the_team_page_R5(cast: Any, tree: Any) -> None:
         f"/hotlines/teams/{team.uid}/", {"full_name": "B", "start": "2099-05-11T08:00", "end": "2099-05-11T20:00"}
     )
     assert team.shifts.count() == 1
+
+
+def test_inbox_query_count_does_not_grow_with_the_page_G4(
+    cast: Any, tree: Any, django_assert_max_num_queries: Any
+) -> None:
+    for _i in range(30):
+        tip = _tip(tree, kind=TipKind.ILLEGAL_ENTRY)
+    from phongdich.hotlines.services import tip_assign
+
+    tip_assign(actor=cast.dan, tip=tip, assignee=cast.cuong)
+    client = _client(cast.dan)
+    client.get("/hotlines/tips/")  # warm the session
+    with django_assert_max_num_queries(12):
+        assert client.get("/hotlines/tips/").status_code == 200

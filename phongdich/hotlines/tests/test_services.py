@@ -188,3 +188,21 @@ def test_shift_and_hotline_rules_R5(cast: Any, tree: Any) -> None:
     assert caught.value.field == "number"
     with pytest.raises(PermissionDenied):
         team_create(actor=cast.chi, unit=tree.pho_yen, name="Không được")
+
+
+def test_reporter_who_left_a_phone_is_told_of_the_closure_by_sms_G4(
+    cast: Any, tree: Any, settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.VAR_DIR = tmp_path
+    settings.SMS_GATEWAY = "phongdich.notifications.sms.FileSmsGateway"
+    tip = _tip(tree, reporter_phone="0912345678")
+    anonymous = _tip(tree)
+    with django_capture_on_commit_callbacks(execute=True):
+        tip_close(actor=cast.cuong, tip=tip, outcome=TipOutcome.CONFIRMED, note="Đã xử lý")
+        tip_close(actor=cast.cuong, tip=anonymous, outcome=TipOutcome.CONFIRMED, note="Đã xử lý")
+    (line,) = [line for f in (tmp_path / "sms").glob("*.txt") for line in f.read_text(encoding="utf-8").splitlines()]
+    phone, text = line.split("\t")[2:]
+    assert phone == "0912345678"
+    assert tip.code in text
+    assert str(TipOutcome.CONFIRMED.label) in text
+    assert anonymous.code not in line
