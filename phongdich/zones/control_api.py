@@ -80,17 +80,17 @@ class MeasureSetSerializer(serializers.ModelSerializer[MeasureSet]):
         read_only_fields = fields
 
 
-class PremisesBriefSerializer(serializers.Serializer):
+class ZonePremisesSerializer(serializers.Serializer):
     uid = serializers.UUIDField()
     name = serializers.CharField()
     organisation = serializers.CharField(source="organisation.name")
 
 
-class ZoneSerializer(serializers.ModelSerializer[ControlZone]):
+class ControlZoneSerializer(serializers.ModelSerializer[ControlZone]):
     zone_kind = serializers.ChoiceField(choices=ZoneKind.choices)
     zone_area = serializers.ChoiceField(source="area", choices=ZoneArea.choices)
     units = UnitBriefSerializer(many=True)
-    premises = PremisesBriefSerializer(allow_null=True)
+    premises = ZonePremisesSerializer(allow_null=True)
     measure_set: serializers.SlugRelatedField[MeasureSet] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
@@ -117,7 +117,7 @@ class ZoneSerializer(serializers.ModelSerializer[ControlZone]):
         read_only_fields = fields
 
 
-class PassSerializer(serializers.ModelSerializer[TransportPass]):
+class TransportPassSerializer(serializers.ModelSerializer[TransportPass]):
     issuing_unit = UnitBriefSerializer()
     origin_unit = UnitBriefSerializer(allow_null=True)
     destination_unit = UnitBriefSerializer(allow_null=True)
@@ -176,7 +176,7 @@ class PassSerializer(serializers.ModelSerializer[TransportPass]):
         return public_url(obj.nonce)
 
 
-class PassInputSerializer(serializers.Serializer):
+class TransportPassInputSerializer(serializers.Serializer):
     issuing_unit = AnyUnitCodeField(help_text=_("Mã đơn vị cấp thẻ"))
     plate = serializers.CharField(max_length=20, help_text=_("Biển kiểm soát, ví dụ 20C-123.45"))
     driver_name = serializers.CharField(max_length=120)
@@ -199,17 +199,17 @@ class PassInputSerializer(serializers.Serializer):
         return value
 
 
-class PassRevokeSerializer(serializers.Serializer):
+class TransportPassRevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=255)
 
 
-class PassReissueSerializer(serializers.Serializer):
+class TransportPassReissueSerializer(serializers.Serializer):
     valid_from = serializers.DateField(required=False, allow_null=True)
     valid_to = serializers.DateField(required=False, allow_null=True)
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
 
-class CheckSerializer(serializers.ModelSerializer[PassCheck]):
+class TransportPassCheckSerializer(serializers.ModelSerializer[PassCheck]):
     check_result = serializers.ChoiceField(source="result", choices=PassResult.choices)
     checkpoint: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="uid", read_only=True)
     transport_pass: serializers.SlugRelatedField[TransportPass] = serializers.SlugRelatedField(
@@ -224,7 +224,7 @@ class CheckSerializer(serializers.ModelSerializer[PassCheck]):
         read_only_fields = fields
 
 
-class CheckInputSerializer(serializers.Serializer):
+class TransportPassCheckInputSerializer(serializers.Serializer):
     checkpoint = serializers.UUIDField(help_text=_("uid của chốt kiểm soát"))
     code = serializers.CharField(max_length=400, help_text=_("Nội dung mã QR đã quét hoặc mã in dưới mã QR"))
 
@@ -240,7 +240,7 @@ def _choice_param(request: Request, name: str, allowed: tuple[str, ...], default
 
 
 class ZoneListApi(generics.ListAPIView):
-    serializer_class = ZoneSerializer
+    serializer_class = ControlZoneSerializer
 
     def get_queryset(self) -> Any:
         return zone_list(user=self.request.user, status=_choice_param(self.request, "status", ZONE_STATUSES, "active"))
@@ -255,9 +255,9 @@ class ZoneListApi(generics.ListAPIView):
 
 
 class ZoneDetailApi(APIView):
-    @extend_schema(operation_id="control_zones_retrieve", responses=ZoneSerializer, summary=_("Xem vùng"))
+    @extend_schema(operation_id="control_zones_retrieve", responses=ControlZoneSerializer, summary=_("Xem vùng"))
     def get(self, request: Request, uid: uuid.UUID) -> Response:
-        return Response(ZoneSerializer(zone_get(user=request.user, uid=uid)).data)
+        return Response(ControlZoneSerializer(zone_get(user=request.user, uid=uid)).data)
 
 
 class MeasureSetListApi(APIView):
@@ -271,7 +271,7 @@ class MeasureSetListApi(APIView):
 
 
 class PassListCreateApi(generics.ListAPIView):
-    serializer_class = PassSerializer
+    serializer_class = TransportPassSerializer
 
     def get_queryset(self) -> Any:
         return pass_queryset(
@@ -293,12 +293,12 @@ class PassListCreateApi(generics.ListAPIView):
 
     @extend_schema(
         operation_id="transport_passes_create",
-        request=PassInputSerializer,
-        responses={201: PassSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        request=TransportPassInputSerializer,
+        responses={201: TransportPassSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
         summary=_("Cấp thẻ luồng xanh"),
     )
     def post(self, request: Request) -> Response:
-        serializer = PassInputSerializer(data=request.data)
+        serializer = TransportPassInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         zone_uids = data.pop("zones", [])
@@ -306,49 +306,49 @@ class PassListCreateApi(generics.ListAPIView):
         if len(zones) != len(set(zone_uids)):
             raise serializers.ValidationError({"zones": [_("Có vùng không tìm thấy trong địa bàn.")]})
         issued = pass_issue(actor=request.user, zones=zones, **data)  # type: ignore[arg-type]
-        return Response(PassSerializer(issued).data, status=status.HTTP_201_CREATED)
+        return Response(TransportPassSerializer(issued).data, status=status.HTTP_201_CREATED)
 
 
 class PassDetailApi(APIView):
     @extend_schema(
-        operation_id="transport_passes_retrieve", responses=PassSerializer, summary=_("Xem thẻ (ghi nhật ký)")
+        operation_id="transport_passes_retrieve", responses=TransportPassSerializer, summary=_("Xem thẻ (ghi nhật ký)")
     )
     def get(self, request: Request, uid: uuid.UUID) -> Response:
-        return Response(PassSerializer(pass_get(user=request.user, uid=uid)).data)
+        return Response(TransportPassSerializer(pass_get(user=request.user, uid=uid)).data)
 
 
 class PassRevokeApi(APIView):
     @extend_schema(
         operation_id="transport_passes_revoke",
-        request=PassRevokeSerializer,
-        responses={200: PassSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        request=TransportPassRevokeSerializer,
+        responses={200: TransportPassSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
         summary=_("Thu hồi thẻ"),
     )
     def post(self, request: Request, uid: uuid.UUID) -> Response:
         found = pass_get(user=request.user, uid=uid, audit_read=False)
-        serializer = PassRevokeSerializer(data=request.data)
+        serializer = TransportPassRevokeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         revoked = pass_revoke(actor=request.user, transport_pass=found, **serializer.validated_data)  # type: ignore[arg-type]
-        return Response(PassSerializer(revoked).data)
+        return Response(TransportPassSerializer(revoked).data)
 
 
 class PassReissueApi(APIView):
     @extend_schema(
         operation_id="transport_passes_reissue",
-        request=PassReissueSerializer,
-        responses={201: PassSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        request=TransportPassReissueSerializer,
+        responses={201: TransportPassSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
         summary=_("Cấp lại thẻ (thẻ cũ bị thu hồi, thẻ mới có mã mới)"),
     )
     def post(self, request: Request, uid: uuid.UUID) -> Response:
         found = pass_get(user=request.user, uid=uid, audit_read=False)
-        serializer = PassReissueSerializer(data=request.data)
+        serializer = TransportPassReissueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         new = pass_reissue(actor=request.user, transport_pass=found, **serializer.validated_data)  # type: ignore[arg-type]
-        return Response(PassSerializer(new).data, status=status.HTTP_201_CREATED)
+        return Response(TransportPassSerializer(new).data, status=status.HTTP_201_CREATED)
 
 
 class CheckListCreateApi(generics.ListAPIView):
-    serializer_class = CheckSerializer
+    serializer_class = TransportPassCheckSerializer
 
     def get_queryset(self) -> Any:
         ref = self.request.query_params.get("checkpoint", "")
@@ -365,13 +365,13 @@ class CheckListCreateApi(generics.ListAPIView):
 
     @extend_schema(
         operation_id="transport_pass_checks_create",
-        request=CheckInputSerializer,
-        responses={201: CheckSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        request=TransportPassCheckInputSerializer,
+        responses={201: TransportPassCheckSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
         summary=_("Kiểm tra một thẻ tại chốt và ghi lại (hợp lệ, hết hạn, chưa có giá trị, thu hồi, không xác định)"),
     )
     def post(self, request: Request) -> Response:
-        serializer = CheckInputSerializer(data=request.data)
+        serializer = TransportPassCheckInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         checkpoint = checkpoint_get(user=request.user, uid=serializer.validated_data["checkpoint"])
         outcome = pass_check(actor=request.user, checkpoint=checkpoint, code=serializer.validated_data["code"])  # type: ignore[arg-type]
-        return Response(CheckSerializer(outcome.check).data, status=status.HTTP_201_CREATED)
+        return Response(TransportPassCheckSerializer(outcome.check).data, status=status.HTTP_201_CREATED)
