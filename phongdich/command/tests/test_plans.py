@@ -75,7 +75,8 @@ def test_missing_list_scoped_head_district_province_R6(recorded: dict[str, Organ
 
 def test_missing_list_pages_by_keyset_R6(recorded: dict[str, Organisation], cast: Any) -> None:
     first = missing_plans_page(user=cast.alice, limit=2)
-    assert len(first.items) == 2 and first.next_after is not None
+    assert len(first.items) == 2
+    assert first.next_after is not None
     second = missing_plans_page(user=cast.alice, limit=2, after=first.next_after)
     seen = [r.organisation.pk for r in first.items + second.items]
     assert len(seen) == len(set(seen)) == 3
@@ -87,7 +88,9 @@ def test_new_version_keeps_the_old_and_the_attachment_R6(orgs: Any, cast: Any, p
     second = plan_record(
         actor=orgs.tuan, organisation=orgs.school, level=3, **{**plan_data, "title": "Phương án sửa đổi"}
     )
-    assert second.pk == first.pk and second.version == 2 and second.title == "Phương án sửa đổi"
+    assert second.pk == first.pk
+    assert second.version == 2
+    assert second.title == "Phương án sửa đổi"
     assert second.attachment.name == old_file  # no new file: the PDF carries over
     versions = list(ResponsePlanVersion.objects.filter(plan=second).order_by("version"))
     assert [(v.version, v.title) for v in versions] == [(1, plan_data["title"]), (2, "Phương án sửa đổi")]
@@ -156,14 +159,16 @@ def test_pages_plans_missing_org_plans_and_form_R6(
     assert "Công ty TNHH Mẫu" not in response.content.decode()  # out of the head's scope
     url = reverse("command:plan_edit", kwargs={"uid": orgs.school.uid, "level": 2})
     bad = client.post(url, {**plan_data, "approved_on": "2021-11-10", "attachment": pdf("x.pdf", b"not a pdf")})
-    assert bad.status_code == 400 and "Chỉ nhận tệp PDF" in bad.content.decode()
+    assert bad.status_code == 400
+    assert "Chỉ nhận tệp PDF" in bad.content.decode()
     ok = client.post(url, {**plan_data, "approved_on": "2021-11-10", "attachment": pdf()})
     assert ok.status_code == 302
     page = client.get(reverse("command:org_plans", kwargs={"uid": orgs.school.uid}))
     assert "Còn thiếu 3 phương án" in page.content.decode()
     version = ResponsePlanVersion.objects.get()
     file = client.get(reverse("command:plan_file", kwargs={"uid": version.uid}))
-    assert file.status_code == 200 and b"".join(file.streaming_content).startswith(b"%PDF")
+    assert file.status_code == 200
+    assert b"".join(file.streaming_content).startswith(b"%PDF")
     client.force_login(cast.oanh)
     assert client.get(reverse("command:plan_file", kwargs={"uid": version.uid})).status_code == 404
     assert client.get(reverse("command:org_plans", kwargs={"uid": orgs.school.uid})).status_code == 404
@@ -176,7 +181,8 @@ def test_missing_plans_export_is_audited_R6(client: Any, recorded: dict[str, Org
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="thieu-phuong-an-')
     line = AuditLog.objects.filter(action="export").latest("id")
-    assert line.detail["rows"] == 2 and line.detail["level"] == 4
+    assert line.detail["rows"] == 2
+    assert line.detail["level"] == 4
 
 
 def test_api_missing_and_record_R6(
@@ -197,8 +203,11 @@ def test_api_missing_and_record_R6(
         "attachment": pdf(),
     }
     created = client.post("/api/v1/command/plans/", data)
-    assert created.status_code == 201 and created.json()["has_attachment"] is True
+    assert created.status_code == 201
+    assert created.json()["has_attachment"] is True
     bad = client.post("/api/v1/command/plans/", {**data, "level": 4, "attachment": pdf("a.pdf", b"GIF89a")})
-    assert bad.status_code == 400 and "attachment" in bad.json()
+    assert bad.status_code == 400
+    assert "attachment" in bad.json()
     out = client.post("/api/v1/command/plans/", {**data, "organisation": str(orgs.enterprise.uid), "attachment": pdf()})
-    assert out.status_code == 400 and "organisation" in out.json()
+    assert out.status_code == 400
+    assert "organisation" in out.json()
