@@ -340,13 +340,17 @@ def levels_assess_week(
     result.assessed = len(computed)
     now = now or timezone.now()
     with transaction.atomic():
-        existing = dict(
-            Assessment.objects.filter(week_start=week_start, rule_set=rs, unit_id__in=list(computed)).values_list(
-                "unit_id", "id"
-            )
-        )
+        existing = {
+            unit_id: (pk, (level, indicators, counts, reasoning))
+            for unit_id, pk, level, indicators, counts, reasoning in Assessment.objects.filter(
+                week_start=week_start, rule_set=rs
+            ).values_list("unit_id", "id", "level", "indicators", "counts", "reasoning")
+        }
         new, changed = [], []
         for unit_id, (res, counts) in computed.items():
+            before = existing.get(unit_id)
+            if before is not None and before[1] == (res.level, res.indicators, counts, res.reasoning):
+                continue  # assessed again with the same figures: nothing to write
             obj = Assessment(
                 unit_id=unit_id,
                 week_start=week_start,
@@ -357,15 +361,15 @@ def levels_assess_week(
                 counts=counts,
                 reasoning=res.reasoning,
             )
-            if unit_id in existing:
-                obj.pk = existing[unit_id]
+            if before is not None:
+                obj.pk = before[0]
                 obj.updated_at = now
                 changed.append(obj)
             else:
                 new.append(obj)
         Assessment.objects.bulk_create(new, batch_size=2000)
         Assessment.objects.bulk_update(
-            changed, ["level", "uncertain", "indicators", "counts", "reasoning", "updated_at"], batch_size=2000
+            changed, ["level", "uncertain", "indicators", "counts", "reasoning", "updated_at"], batch_size=500
         )
         if publish:
             ids = dict(
