@@ -24,7 +24,8 @@ from phongdich.screening.selectors import (
 )
 from phongdich.screening.services import campaign_create, campaign_update, round_draw
 from phongdich.testing import models as testing_models
-from phongdich.testing.models import OrderReason, OrderStatus
+from phongdich.testing.models import OrderReason
+from phongdich.testing.services import lab_create, result_enter, sample_receive, sample_take
 
 pytestmark = pytest.mark.django_db
 
@@ -191,28 +192,33 @@ def test_scope_who_sees_and_who_runs_a_park_campaign_T2(park: Any, cast: Any) ->
         make_campaign(cast.cuong.__class__.objects.create_user(username="nobody"), [park.a])
 
 
-def _resulted(order: testing_models.TestOrder, outcome: str) -> None:
-    # The testing app's result entry is not part of this test; the order's final state is set as it would be.
-    testing_models.TestOrder.objects.filter(pk=order.pk).update(status=OrderStatus.RESULTED, outcome=outcome)
+def _resulted(order: Any, lab: Any, outcome: str) -> None:
+    """The order's result through the testing app: sample taken, received by the lab, result entered."""
+    sample = sample_take(actor=None, order=order, lab=lab, taken_at=timezone.now() - timedelta(hours=3))
+    sample_receive(actor=None, lab=lab, code=sample.code, received_at=timezone.now() - timedelta(hours=2))
+    result_enter(actor=None, code=sample.code, outcome=outcome)
 
 
-def test_coverage_and_positivity_per_round_and_organisation_T2(park: Any, cast: Any) -> None:
-    campaign = make_campaign(cast.alice, [park.park], sample_mode=SampleMode.COUNT, sample_count=8, sample_percent=None)
+def test_coverage_and_positivity_per_round_and_organisation_T2(park: Any, cast: Any, tree: Any) -> None:
+    lab = lab_create(actor=None, name="CDC Thái Nguyên", unit=tree.city, capacity_pcr=500, capacity_rapid=500)
+    campaign = make_campaign(
+        cast.alice, [park.park], sample_mode=SampleMode.COUNT, sample_count=8, sample_percent=None, test_kind="pcr"
+    )
     rnd = round_draw(actor=cast.alice, campaign=campaign)
     selections = list(Selection.objects.filter(round=rnd).select_related("order").order_by("id"))
-    outcomes = ["positive", "negative", "negative", "invalid"]
-    for s, outcome in zip(selections, outcomes, strict=False):
-        assert s.order is not None
-        _resulted(s.order, outcome)
+    # An invalid sample orders a re-test: that person is not tested yet (the re-test is pending).
+    for s, outcome in zip(selections, ["positive", "negative", "negative", "invalid"], strict=False):
+        _resulted(s.order, lab, outcome)
     report = round_report(user=cast.alice, rnd=rnd)
     assert report.total.drawn == 8
-    assert report.total.tested == 3  # invalid and pending are not tested
+    assert report.total.tested == 3
     assert report.total.positive == 1
-    assert report.total.invalid == 1
     assert report.total.coverage == pytest.approx(3 / 8)
     assert report.total.positivity == pytest.approx(1 / 3)
+    assert report.total.coverage_label == "37.5%"
     assert report.total.eligible == 14
     assert sum(r.drawn for r in report.rows) == 8
+    assert sum(r.tested for r in report.rows) == 3
     assert {r.organisation.pk for r in report.rows if r.organisation} == {park.a.pk, park.b.pk}
     # The head of enterprise A sees A's row and A's people only.
     own = round_report(user=park.hung, rnd=rnd)
