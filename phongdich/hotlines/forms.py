@@ -150,3 +150,48 @@ class ShiftForm(ServiceErrors, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _messages(self)
+
+
+def managed_units(units: Any) -> Any:
+    """The province and districts among ``units`` (hotlines and teams belong to those levels)."""
+    tree = getattr(settings, "ADMIN_TREE", "2021")
+    return units.filter(tree=tree, level__lte=Level.DISTRICT).order_by("path")
+
+
+class UnitChoiceMixin:
+    def set_units(self, units: Any) -> None:
+        field = self.fields["unit"]  # type: ignore[attr-defined]
+        field.queryset = managed_units(units)
+        field.error_messages["invalid_choice"] = _("Lựa chọn không hợp lệ. Vui lòng chọn lại.")
+
+
+class HotlineForm(ServiceErrors, UnitChoiceMixin, forms.Form):
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(label=_("Địa bàn"), queryset=Unit.objects.none())
+    name = forms.CharField(label=_("Tên"), max_length=200)
+    number = forms.CharField(label=_("Số điện thoại"), max_length=20)
+    hours = forms.CharField(label=_("Thời gian trực"), max_length=100, initial="24/7")
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_units(units)
+        _messages(self)
+
+
+class TeamForm(ServiceErrors, UnitChoiceMixin, forms.Form):
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(label=_("Địa bàn"), queryset=Unit.objects.none())
+    name = forms.CharField(label=_("Tên đội"), max_length=200)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_units(units)
+        _messages(self)
+
+
+class MemberForm(ServiceErrors, forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    position = forms.CharField(label=_("Nhiệm vụ trong đội"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _messages(self)

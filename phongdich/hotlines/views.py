@@ -25,7 +25,18 @@ from phongdich.orgs.scope import scope_for
 from phongdich.people.validators import normalise_phone
 
 from .exports import tips_export
-from .forms import AssignForm, CloseForm, CodeForm, OperatorTipForm, PublicTipForm, ShiftForm
+from .forms import (
+    AssignForm,
+    CloseForm,
+    CodeForm,
+    HotlineForm,
+    MemberForm,
+    OperatorTipForm,
+    PublicTipForm,
+    ShiftForm,
+    TeamForm,
+    managed_units,
+)
 from .models import TipChannel, TipKind, TipStatus
 from .selectors import (
     TIP_FILTERS,
@@ -40,7 +51,17 @@ from .selectors import (
     tip_page,
     upcoming_shifts,
 )
-from .services import assignable_users, shift_create, tip_assign, tip_close, tip_receive, tip_start
+from .services import (
+    assignable_users,
+    hotline_create,
+    shift_create,
+    team_create,
+    team_member_add,
+    tip_assign,
+    tip_close,
+    tip_receive,
+    tip_start,
+)
 
 # --- public ------------------------------------------------------------------------------------------
 
@@ -121,18 +142,46 @@ def public_status_view(request: HttpRequest) -> HttpResponse:
 # --- officials: hotlines and teams ----------------------------------------------------------------
 
 
+def _managed(request: HttpRequest) -> Any:
+    return managed_units(scope_for(request.user).units())
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def directory_view(request: HttpRequest) -> HttpResponse:
-    context = {"hotlines": hotlines_with_duty(user=request.user), "now": timezone.now()}
-    return render(request, "hotlines/directory.html", context)
+    """Every hotline with who is on duty now; officers of a province or district add their unit's."""
+    units = _managed(request)
+    can_add = units.exists()
+    form = HotlineForm(request.POST or None, units=units)
+    if request.method == "POST" and can_add and form.is_valid():
+        try:
+            hotline_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Đã thêm đường dây nóng."))
+            return redirect("hotlines:directory")
+    context = {"hotlines": hotlines_with_duty(user=request.user), "form": form, "can_add": can_add}
+    return render(request, "hotlines/directory.html", context, status=400 if form.errors else 200)
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def team_list_view(request: HttpRequest) -> HttpResponse:
-    context = {"teams": teams_with_duty(user=request.user), "now": timezone.now()}
-    return render(request, "hotlines/teams.html", context)
+    """The teams the user may see with who is on duty now; officers of a province or district add a team."""
+    units = _managed(request)
+    can_add = units.exists()
+    form = TeamForm(request.POST or None, units=units)
+    if request.method == "POST" and can_add and form.is_valid():
+        try:
+            team = team_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Đã thêm đội phản ứng nhanh."))
+            return redirect("hotlines:team_detail", uid=team.uid)
+    context = {"teams": teams_with_duty(user=request.user), "form": form, "can_add": can_add}
+    return render(request, "hotlines/teams.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -140,24 +189,33 @@ def team_list_view(request: HttpRequest) -> HttpResponse:
 def team_detail_view(request: HttpRequest, uid: str) -> HttpResponse:
     team = team_get(user=request.user, uid=uid)
     can_edit = scope_for(request.user).contains_unit(team.unit)
-    form = ShiftForm(request.POST or None)
-    if request.method == "POST" and can_edit and form.is_valid():
-        try:
-            shift_create(actor=request.user, team=team, **form.cleaned_data)  # type: ignore[arg-type]
-        except ApplicationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Đã thêm ca trực."))
-            return redirect("hotlines:team_detail", uid=team.uid)
+    adding_member = request.POST.get("form") == "member"
+    form = ShiftForm(request.POST if request.method == "POST" and not adding_member else None)
+    member_form = MemberForm(request.POST if adding_member else None)
+    if request.method == "POST" and can_edit:
+        bound: Any = member_form if adding_member else form
+        if bound.is_valid():
+            try:
+                if adding_member:
+                    team_member_add(actor=request.user, team=team, **member_form.cleaned_data)  # type: ignore[arg-type]
+                else:
+                    shift_create(actor=request.user, team=team, **form.cleaned_data)  # type: ignore[arg-type]
+            except ApplicationError as exc:
+                bound.add_service_error(exc)
+            else:
+                messages.success(request, _("Đã thêm thành viên.") if adding_member else _("Đã thêm ca trực."))
+                return redirect("hotlines:team_detail", uid=team.uid)
     context = {
         "team": team,
         "members": list(team.members.all()),
         "shifts": upcoming_shifts(team),
         "now": timezone.now(),
         "form": form,
+        "member_form": member_form,
         "can_edit": can_edit,
     }
-    return render(request, "hotlines/team_detail.html", context, status=400 if form.errors else 200)
+    errors = form.errors or member_form.errors
+    return render(request, "hotlines/team_detail.html", context, status=400 if errors else 200)
 
 
 # --- officials: tips ------------------------------------------------------------------------------

@@ -207,3 +207,36 @@ def test_inbox_query_count_does_not_grow_with_the_page_G4(
     client.get("/hotlines/tips/")  # warm the session
     with django_assert_max_num_queries(12):
         assert client.get("/hotlines/tips/").status_code == 200
+
+
+def test_district_officer_adds_a_hotline_a_team_and_a_member_R5(cast: Any, tree: Any) -> None:
+    client = _client(cast.dan)
+    bad = client.post("/hotlines/", {"unit": tree.city.pk, "name": "TTYT", "number": "gọi ngay", "hours": "24/7"})
+    assert bad.status_code == 400
+    assert "Số đường dây nóng chỉ gồm" in bad.content.decode()
+    outside = client.post("/hotlines/", {"unit": tree.pho_yen.pk, "name": "Phổ Yên", "number": "0208 1", "hours": ""})
+    assert outside.status_code == 400
+    assert (
+        client.post(
+            "/hotlines/", {"unit": tree.city.pk, "name": "TTYT TP", "number": "0208 3855 123", "hours": "24/7"}
+        ).status_code
+        == 302
+    )
+    assert client.post("/hotlines/teams/", {"unit": tree.city.pk, "name": "Đội PƯN TP"}).status_code == 302
+    from phongdich.hotlines.models import Hotline, RapidResponseTeam
+
+    team = RapidResponseTeam.objects.get()
+    assert (Hotline.objects.get().unit, team.unit) == (tree.city, tree.city)
+    bad_phone = client.post(f"/hotlines/teams/{team.uid}/", {"form": "member", "full_name": "Bác sĩ B", "phone": "12"})
+    assert bad_phone.status_code == 400
+    ok = client.post(
+        f"/hotlines/teams/{team.uid}/",
+        {"form": "member", "full_name": "Bác sĩ B", "position": "Bác sĩ", "phone": "0912345678"},
+    )
+    assert ok.status_code == 302
+    assert team.members.get().phone == "0912345678"
+    # A commune officer has no province or district in scope: no form, and a post adds nothing.
+    commune = _client(cast.cuong)
+    assert "Thêm đội phản ứng nhanh" not in commune.get("/hotlines/teams/").content.decode()
+    commune.post("/hotlines/teams/", {"unit": tree.city.pk, "name": "Không được"})
+    assert RapidResponseTeam.objects.count() == 1
