@@ -8,7 +8,6 @@ and runs the pure ``rules.assess`` for each unit.
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -146,15 +145,10 @@ class CapacitySum:
 
 
 def _coverage_by_commune(on: date, commune_ids: list[int] | None, elderly_age: int) -> dict[int, Any]:
-    """``vaccination.selectors.coverage_by_commune`` (agreed interface); empty while that app has none."""
-    try:
-        selectors = importlib.import_module("phongdich.vaccination.selectors")
-    except ImportError:
-        return {}
-    fn = getattr(selectors, "coverage_by_commune", None)
-    if fn is None:
-        return {}
-    return dict(fn(on=on, commune_ids=commune_ids, elderly_age=elderly_age))
+    """Vaccination coverage per commune (``vaccination.selectors.coverage_by_commune``, by residence)."""
+    from phongdich.vaccination.selectors import coverage_by_commune
+
+    return dict(coverage_by_commune(on=on, commune_ids=commune_ids, elderly_age=elderly_age))
 
 
 COVERAGE_FIELDS = ("population", "adults", "adults_one_dose", "adults_full", "elderly", "elderly_full", "full")

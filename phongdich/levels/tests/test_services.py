@@ -217,3 +217,50 @@ def test_week_before_the_rules_is_refused_Z3(tree: Any) -> None:
     _populate(tree)
     assert levels_assess_week(actor=None, week_start=date(2022, 1, 24), publish=False).rule_set == "218"
     assert levels_assess_week(actor=None, week_start=date(2022, 1, 17), publish=False).rule_set == "4800"
+
+
+@pytest.mark.django_db
+def test_vaccination_coverage_from_the_vaccination_app_meets_criterion_2_Z3(tree: Any) -> None:
+    """Criterion 2 from ``vaccination.selectors.coverage_by_commune``: ≥ 70 % of adults with one dose and
+    ≥ 80 % of the elderly fully vaccinated lower Quán Triều's band level by one; the district adds up."""
+    from phongdich.people.tests.factories import PersonFactory
+    from phongdich.vaccination.models import Dose, DoseKind, VaccineProduct
+
+    _populate(tree)
+    product = VaccineProduct.objects.order_by("id").first()
+    assert product is not None
+    cases(tree.quan_trieu, 6)  # 60 /100k: band 50–< 150 (6 unvaccinated adults)
+    given = WEEK - timedelta(days=30)
+    for birth_year in [1990] * 20 + [1940]:
+        person = PersonFactory(residence_unit=tree.xom1, birth_year=birth_year)
+        Dose.objects.create(
+            person=person,
+            product=product,
+            dose_number=1,
+            given_on=given,
+            kind=DoseKind.PRIMARY,
+            completes_series=birth_year == 1940,
+        )
+    levels_assess_week(actor=None, week_start=WEEK, rules_code="4800", publish=False)
+    qt = Assessment.objects.get(unit=tree.quan_trieu, week_start=WEEK)
+    assert qt.counts["cov_adults"] == 27
+    assert qt.indicators["adult_one_dose_pct"] == round(100 * 21 / 27, 2)  # 77.78 % ≥ 70 %
+    assert qt.indicators["elderly_full_pct"] == 100.0
+    assert qt.level == 2
+    qv = Assessment.objects.get(unit=tree.quang_vinh, week_start=WEEK)
+    assert "adult_one_dose_pct" not in qv.indicators  # nobody registered: no coverage, criterion not met
+    city = Assessment.objects.get(unit=tree.city, week_start=WEEK)
+    assert city.counts["cov_adults"] == 27  # the district from its communes' counts
+
+
+@pytest.mark.django_db
+def test_weekly_task_assesses_the_last_complete_week_Z3(tree: Any) -> None:
+    from phongdich.levels.tasks import assess_last_week
+    from phongdich.levels.weeks import last_complete_week, week_label
+
+    _populate(tree)
+    result = assess_last_week()
+    assert result["week"] == week_label(last_complete_week())
+    assert result["rules"] == "218"
+    assert result["assessed"] == 6
+    assert Assessment.objects.filter(week_start=last_complete_week()).count() == 6
