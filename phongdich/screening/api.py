@@ -17,9 +17,10 @@ from rest_framework.views import APIView
 from phongdich.core.audit import audit
 from phongdich.core.models import AuditAction
 from phongdich.core.pagination import next_page_url, query_limit
+from phongdich.testing.models import TestKind
 
 from .forms import campaign_organisations
-from .models import Campaign, Period, Round, SampleMode, ScreeningTestKind
+from .models import Campaign, Period, Round, SampleMode
 from .selectors import (
     OrgRow,
     campaign_get,
@@ -32,13 +33,13 @@ from .selectors import (
 from .services import campaign_create, round_draw
 
 
-class CampaignSerializer(serializers.ModelSerializer[Campaign]):
+class ScreeningCampaignSerializer(serializers.ModelSerializer[Campaign]):
     organisations: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="uid", many=True, read_only=True
     )
     sample_mode = serializers.ChoiceField(choices=SampleMode.choices)
     period = serializers.ChoiceField(choices=Period.choices)
-    test_kind = serializers.ChoiceField(choices=ScreeningTestKind.choices)
+    test_kind = serializers.ChoiceField(choices=TestKind.choices)
 
     class Meta:
         model = Campaign
@@ -60,25 +61,25 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
         read_only_fields = fields
 
 
-class RoundSerializer(serializers.ModelSerializer[Round]):
+class ScreeningRoundSerializer(serializers.ModelSerializer[Round]):
     class Meta:
         model = Round
         fields = ["uid", "number", "period_start", "due_on", "seed", "eligible_count", "drawn_count", "created_at"]
         read_only_fields = fields
 
 
-class CampaignDetailSerializer(CampaignSerializer):
+class ScreeningCampaignDetailSerializer(ScreeningCampaignSerializer):
     rounds = serializers.SerializerMethodField()
 
-    class Meta(CampaignSerializer.Meta):
-        fields = [*CampaignSerializer.Meta.fields, "rounds"]
+    class Meta(ScreeningCampaignSerializer.Meta):
+        fields = [*ScreeningCampaignSerializer.Meta.fields, "rounds"]
         read_only_fields = fields
 
     def get_rounds(self, campaign: Campaign) -> list[dict[str, Any]]:
-        return RoundSerializer(campaign_rounds(campaign), many=True).data  # type: ignore[return-value]
+        return ScreeningRoundSerializer(campaign_rounds(campaign), many=True).data  # type: ignore[return-value]
 
 
-class CampaignCreateSerializer(serializers.Serializer[Any]):
+class ScreeningCampaignCreateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=255)
     organisations = serializers.ListField(child=serializers.UUIDField(), min_length=1)
     sample_mode = serializers.ChoiceField(choices=SampleMode.choices)
@@ -87,13 +88,13 @@ class CampaignCreateSerializer(serializers.Serializer[Any]):
     )
     sample_count = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     period = serializers.ChoiceField(choices=Period.choices)
-    test_kind = serializers.ChoiceField(choices=ScreeningTestKind.choices)
+    test_kind = serializers.ChoiceField(choices=TestKind.choices)
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
-class OrgRowSerializer(serializers.Serializer[Any]):
+class ScreeningOrgRowSerializer(serializers.Serializer[Any]):
     organisation = serializers.SerializerMethodField()
     eligible = serializers.IntegerField()
     drawn = serializers.IntegerField()
@@ -109,7 +110,7 @@ class OrgRowSerializer(serializers.Serializer[Any]):
         return {"uid": str(row.organisation.uid), "name": row.organisation.name}
 
 
-class SelectionSerializer(serializers.Serializer[Any]):
+class ScreeningSelectionSerializer(serializers.Serializer[Any]):
     person = serializers.UUIDField(source="person.uid")
     full_name = serializers.CharField(source="person.full_name")
     organisation = serializers.UUIDField(source="organisation.uid")
@@ -120,16 +121,16 @@ class SelectionSerializer(serializers.Serializer[Any]):
 RoundReportSerializer = inline_serializer(
     name="ScreeningRoundReport",
     fields={
-        "round": RoundSerializer(),
+        "round": ScreeningRoundSerializer(),
         "campaign": serializers.UUIDField(),
-        "organisations": OrgRowSerializer(many=True),
-        "total": OrgRowSerializer(),
-        "selections": SelectionSerializer(many=True),
+        "organisations": ScreeningOrgRowSerializer(many=True),
+        "total": ScreeningOrgRowSerializer(),
+        "selections": ScreeningSelectionSerializer(many=True),
     },
 )
 CampaignPageSerializer = inline_serializer(
     name="ScreeningCampaignPage",
-    fields={"next": serializers.URLField(allow_null=True), "results": CampaignSerializer(many=True)},
+    fields={"next": serializers.URLField(allow_null=True), "results": ScreeningCampaignSerializer(many=True)},
 )
 
 
@@ -154,18 +155,18 @@ class CampaignListCreateApi(APIView):
         return Response(
             {
                 "next": next_page_url(request, page.next_after),
-                "results": CampaignSerializer(page.items, many=True).data,
+                "results": ScreeningCampaignSerializer(page.items, many=True).data,
             }
         )
 
     @extend_schema(
         operation_id="screening_campaigns_create",
-        request=CampaignCreateSerializer,
-        responses={201: CampaignDetailSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        request=ScreeningCampaignCreateSerializer,
+        responses={201: ScreeningCampaignDetailSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
         summary=_("Tạo đợt sàng lọc ngẫu nhiên (ghi nhật ký)"),
     )
     def post(self, request: Request) -> Response:
-        serializer = CampaignCreateSerializer(data=request.data)
+        serializer = ScreeningCampaignCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         uids = fields.pop("organisations")
@@ -175,24 +176,24 @@ class CampaignListCreateApi(APIView):
                 {"organisations": [_("Không tìm thấy cơ quan, đơn vị trong phạm vi của bạn.")]}
             )
         campaign = campaign_create(actor=request.user, organisations=orgs, **fields)
-        return Response(CampaignDetailSerializer(campaign).data, status=status.HTTP_201_CREATED)
+        return Response(ScreeningCampaignDetailSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
 
 class CampaignDetailApi(APIView):
     @extend_schema(
         operation_id="screening_campaigns_retrieve",
-        responses=CampaignDetailSerializer,
+        responses=ScreeningCampaignDetailSerializer,
         summary=_("Một đợt sàng lọc và các kỳ đã chọn mẫu"),
     )
     def get(self, request: Request, uid: uuid.UUID) -> Response:
-        return Response(CampaignDetailSerializer(campaign_get(user=request.user, uid=uid)).data)
+        return Response(ScreeningCampaignDetailSerializer(campaign_get(user=request.user, uid=uid)).data)
 
 
 class RoundDrawApi(APIView):
     @extend_schema(
         operation_id="screening_rounds_draw",
         request=None,
-        responses={201: RoundSerializer, 400: OpenApiResponse(description=_("Không chọn mẫu được"))},
+        responses={201: ScreeningRoundSerializer, 400: OpenApiResponse(description=_("Không chọn mẫu được"))},
         summary=_("Chọn mẫu kỳ hiện tại và tạo phiếu xét nghiệm (ghi nhật ký)"),
     )
     def post(self, request: Request, uid: uuid.UUID) -> Response:
@@ -200,7 +201,7 @@ class RoundDrawApi(APIView):
         if not can_manage_campaign(request.user, campaign):
             raise PermissionDenied
         rnd = round_draw(actor=request.user, campaign=campaign)
-        return Response(RoundSerializer(rnd).data, status=status.HTTP_201_CREATED)
+        return Response(ScreeningRoundSerializer(rnd).data, status=status.HTTP_201_CREATED)
 
 
 class RoundDetailApi(APIView):
@@ -222,10 +223,10 @@ class RoundDetailApi(APIView):
         )
         return Response(
             {
-                "round": RoundSerializer(rnd).data,
+                "round": ScreeningRoundSerializer(rnd).data,
                 "campaign": str(rnd.campaign.uid),
-                "organisations": OrgRowSerializer(report.rows, many=True).data,
-                "total": OrgRowSerializer(report.total).data,
-                "selections": SelectionSerializer(report.selections, many=True).data,
+                "organisations": ScreeningOrgRowSerializer(report.rows, many=True).data,
+                "total": ScreeningOrgRowSerializer(report.total).data,
+                "selections": ScreeningSelectionSerializer(report.selections, many=True).data,
             }
         )

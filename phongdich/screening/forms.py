@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from phongdich.orgs.models import Organisation
 from phongdich.orgs.scope import scope_for
+from phongdich.testing.models import TestKind
 
-from .models import Campaign, Period, SampleMode, ScreeningTestKind
+from .models import Campaign, Period, SampleMode
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,7 +42,7 @@ class CampaignForm(forms.Form):
     )
     sample_count = forms.IntegerField(label=_("Số người mỗi kỳ"), required=False, min_value=1, max_value=1_000_000)
     period = forms.ChoiceField(label=_("Chu kỳ"), choices=Period.choices, initial=Period.WEEKLY)
-    test_kind = forms.ChoiceField(label=_("Loại xét nghiệm"), choices=ScreeningTestKind.choices)
+    test_kind = forms.ChoiceField(label=_("Loại xét nghiệm"), choices=TestKind.choices)
     start_date = forms.DateField(label=_("Từ ngày"), widget=DATE)
     end_date = forms.DateField(label=_("Đến ngày"), widget=DATE)
     note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)

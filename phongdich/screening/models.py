@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from phongdich.core.models import BaseModel
 from phongdich.orgs.models import Organisation
 from phongdich.people.models import Person
+from phongdich.testing.models import TestKind
 
 
 class Period(models.TextChoices):
@@ -28,13 +29,6 @@ class Period(models.TextChoices):
 class SampleMode(models.TextChoices):
     FRACTION = "fraction", _("Tỷ lệ phần trăm")
     COUNT = "count", _("Số người")
-
-
-class ScreeningTestKind(models.TextChoices):
-    """Same values as ``testing.TestKind``."""
-
-    RAPID = "rapid", _("Test nhanh kháng nguyên")
-    PCR = "pcr", _("RT-PCR")
 
 
 def add_months(day: date, months: int) -> date:
@@ -62,7 +56,7 @@ class Campaign(BaseModel):
     sample_percent = models.DecimalField(_("tỷ lệ lấy mẫu (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     sample_count = models.PositiveIntegerField(_("số người mỗi kỳ"), null=True, blank=True)
     period = models.CharField(_("chu kỳ"), max_length=8, choices=Period.choices)
-    test_kind = models.CharField(_("loại xét nghiệm"), max_length=8, choices=ScreeningTestKind.choices)
+    test_kind = models.CharField(_("loại xét nghiệm"), max_length=8, choices=TestKind.choices)
     start_date = models.DateField(_("từ ngày"))
     end_date = models.DateField(_("đến ngày"))
     seed = models.BigIntegerField(_("hạt giống ngẫu nhiên"), editable=False)

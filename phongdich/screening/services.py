@@ -25,9 +25,10 @@ from phongdich.core.errors import ValidationFailed
 from phongdich.core.models import AuditAction
 from phongdich.orgs.models import Organisation, Role
 from phongdich.orgs.scope import scope_for
+from phongdich.testing.models import TestKind
 
 from .draw import draw, prepare, round_seed
-from .models import Campaign, Period, Round, SampleMode, ScreeningTestKind, Selection
+from .models import Campaign, Period, Round, SampleMode, Selection
 from .selectors import campaign_fraction, current_round_number, eligible_candidates
 
 # Roles that run screening campaigns (within their scope).
@@ -95,7 +96,7 @@ def _clean(
         raise ValidationFailed(NAME_REQUIRED, field="name")
     if period not in Period.values:
         raise ValidationFailed(BAD_PERIOD, field="period")
-    if test_kind not in ScreeningTestKind.values:
+    if test_kind not in TestKind.values:
         raise ValidationFailed(BAD_KIND, field="test_kind")
     if end_date < start_date:
         raise ValidationFailed(DATES_ORDER, field="end_date")

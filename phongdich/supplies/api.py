@@ -20,7 +20,7 @@ from .selectors import HolderRef, holder_ref, item_by_code, item_list, low_stock
 from .services import holder_for, movement_record
 
 
-class ItemSerializer(serializers.ModelSerializer[SupplyItem]):
+class SupplyItemSerializer(serializers.ModelSerializer[SupplyItem]):
     category = serializers.ChoiceField(choices=ItemCategory.choices)
 
     class Meta:
@@ -29,7 +29,7 @@ class ItemSerializer(serializers.ModelSerializer[SupplyItem]):
         read_only_fields = fields
 
 
-class StockRowSerializer(serializers.Serializer[Any]):
+class SupplyStockRowSerializer(serializers.Serializer[Any]):
     item = serializers.CharField(source="item.code")
     name = serializers.CharField(source="item.name")
     unit_of_measure = serializers.CharField(source="item.unit_of_measure")
@@ -38,7 +38,7 @@ class StockRowSerializer(serializers.Serializer[Any]):
     low = serializers.BooleanField()
 
 
-class MovementSerializer(serializers.ModelSerializer[Movement]):
+class SupplyMovementSerializer(serializers.ModelSerializer[Movement]):
     item = serializers.CharField(source="item.code")
     kind = serializers.ChoiceField(choices=MovementKind.choices)
 
@@ -48,7 +48,7 @@ class MovementSerializer(serializers.ModelSerializer[Movement]):
         read_only_fields = fields
 
 
-class MovementCreateSerializer(serializers.Serializer[Any]):
+class SupplyMovementCreateSerializer(serializers.Serializer[Any]):
     unit = serializers.UUIDField(required=False, allow_null=True, default=None, help_text=_("uid địa bàn giữ kho"))
     organisation = serializers.UUIDField(
         required=False, allow_null=True, default=None, help_text=_("uid cơ quan giữ kho (thay cho địa bàn)")
@@ -62,7 +62,7 @@ class MovementCreateSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
-class LowStockSerializer(serializers.ModelSerializer[Threshold]):
+class SupplyLowStockSerializer(serializers.ModelSerializer[Threshold]):
     holder = serializers.CharField(source="holder.name")
     item = serializers.CharField(source="item.code")
     remaining = serializers.IntegerField()
@@ -84,10 +84,10 @@ def _ref(request: Request, unit: Any, organisation: Any, field: str = "unit") ->
 
 class ItemListApi(APIView):
     @extend_schema(
-        operation_id="supplies_items_list", responses=ItemSerializer(many=True), summary=_("Danh mục vật tư")
+        operation_id="supplies_items_list", responses=SupplyItemSerializer(many=True), summary=_("Danh mục vật tư")
     )
     def get(self, request: Request) -> Response:
-        return Response(ItemSerializer(item_list(), many=True).data)
+        return Response(SupplyItemSerializer(item_list(), many=True).data)
 
 
 class StockApi(APIView):
@@ -97,25 +97,25 @@ class StockApi(APIView):
             OpenApiParameter("unit", str, description=_("uid địa bàn")),
             OpenApiParameter("organisation", str, description=_("uid cơ quan")),
         ],
-        responses=StockRowSerializer(many=True),
+        responses=SupplyStockRowSerializer(many=True),
         summary=_("Tồn kho của một địa bàn hoặc cơ quan trong phạm vi"),
     )
     def get(self, request: Request) -> Response:
         unit = request.query_params.get("unit") or None
         organisation = request.query_params.get("organisation") or None
         ref = _ref(request, unit, organisation)
-        return Response(StockRowSerializer(stock_rows(ref.holder, all_items=True), many=True).data)
+        return Response(SupplyStockRowSerializer(stock_rows(ref.holder, all_items=True), many=True).data)
 
 
 class MovementCreateApi(APIView):
     @extend_schema(
         operation_id="supplies_movements_create",
-        request=MovementCreateSerializer,
-        responses={201: MovementSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        request=SupplyMovementCreateSerializer,
+        responses={201: SupplyMovementSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
         summary=_("Ghi nhập, xuất cấp, sử dụng hoặc điều chỉnh kho (ghi nhật ký)"),
     )
     def post(self, request: Request) -> Response:
-        serializer = MovementCreateSerializer(data=request.data)
+        serializer = SupplyMovementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         ref = _ref(request, data["unit"], data["organisation"])
@@ -147,14 +147,14 @@ class MovementCreateApi(APIView):
             receiver=receiver,
             reason=data["reason"],
         )
-        return Response(MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
+        return Response(SupplyMovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
 
 class LowStockApi(APIView):
     @extend_schema(
         operation_id="supplies_low_stock_list",
-        responses=LowStockSerializer(many=True),
+        responses=SupplyLowStockSerializer(many=True),
         summary=_("Vật tư dưới mức tối thiểu trong phạm vi"),
     )
     def get(self, request: Request) -> Response:
-        return Response(LowStockSerializer(low_stock(user=request.user, limit=1000), many=True).data)
+        return Response(SupplyLowStockSerializer(low_stock(user=request.user, limit=1000), many=True).data)
