@@ -52,48 +52,70 @@ class PosterPlace:
     organisation_name: str
 
 
-_places: dict[str, tuple[float, PosterPlace]] = {}
+@dataclass
+class _Snapshot:
+    places: dict[str, PosterPlace]
+    expires: float
+
+
+_snapshot = _Snapshot(places={}, expires=0.0)
 _places_lock = threading.Lock()
-MAX_PLACES = 50_000
 
 
 def places_ttl() -> float:
     return float(getattr(settings, "CHECKIN_CODE_CACHE_SECONDS", 60))
 
 
-def poster_place(token: str) -> PosterPlace | None:
-    """The active code printed with ``token``, from a per-process cache of ``CHECKIN_CODE_CACHE_SECONDS``.
+def _active_places(token: str | None = None) -> dict[str, PosterPlace]:
+    """Active codes of premises in use (all, or the one printed with ``token``): one query, no models."""
+    rows = PremisesCode.objects.filter(revoked_at__isnull=True, premises__is_active=True)
+    if token is not None:
+        rows = rows.filter(token=token)
+    return {
+        row[0]: PosterPlace(*row[1:])
+        for row in rows.order_by().values_list(
+            "token", "id", "premises_id", "premises__name", "premises__organisation__name"
+        )
+    }
 
-    Only active codes of premises in use are cached. The cache never decides whether a check-in
-    is accepted: ``services.poster_checkin_insert`` reads the code's ``revoked_at`` and the
-    premises' ``is_active`` in the insert itself, so a code revoked by any process (or straight
-    in the database) is refused at once; the cache only saves the lookup of the ids and of the
-    names shown to the phone (a renamed premises shows its old name for at most the TTL).
+
+def poster_place(token: str) -> PosterPlace | None:
+    """The active code printed with ``token``, from this process's snapshot of every active code.
+
+    The snapshot — one query over the active codes, a few tens of milliseconds for a province's
+    8,000 premises — is taken again after ``CHECKIN_CODE_CACHE_SECONDS``; a token it does not
+    hold (a code issued since) is looked up alone and added. The snapshot never decides whether a
+    check-in is accepted: ``services.poster_checkin_insert`` reads the code's ``revoked_at``, the
+    premises' ``is_active`` and the phone in the insert itself, so a code revoked by any process
+    (or straight in the database) is refused at once. It only saves the lookup of the ids and of
+    the names shown to the phone (a renamed premises shows its old name for at most the TTL).
     """
+    global _snapshot
     if not token or len(token) > 64:
         return None
     now = time.monotonic()
-    entry = _places.get(token)
-    if entry is not None and entry[0] > now:
-        return entry[1]
-    code = code_by_token(token)
-    if code is None or not code.is_active or not code.premises.is_active:
-        forget_place(token)
-        return None
-    place = PosterPlace(code.pk, code.premises_id, code.premises.name, code.premises.organisation.name)
-    with _places_lock:
-        if len(_places) >= MAX_PLACES:
-            _places.clear()
-        _places[token] = (now + places_ttl(), place)
+    snapshot = _snapshot
+    if snapshot.expires <= now:
+        snapshot = _Snapshot(places=_active_places(), expires=now + places_ttl())
+        with _places_lock:
+            _snapshot = snapshot
+    place = snapshot.places.get(token)
+    if place is None:
+        place = _active_places(token).get(token)
+        if place is not None:
+            with _places_lock:
+                snapshot.places[token] = place
     return place
 
 
 def forget_place(token: str) -> None:
-    """Drop ``token`` from this process's cache (on revocation, and when a check-in through it fails)."""
+    """Drop ``token`` from this process's snapshot (on revocation, and when a check-in through it fails)."""
     with _places_lock:
-        _places.pop(token, None)
+        _snapshot.places.pop(token, None)
 
 
 def forget_places() -> None:
+    """Drop the whole snapshot: the next check-in takes a new one."""
+    global _snapshot
     with _places_lock:
-        _places.clear()
+        _snapshot = _Snapshot(places={}, expires=0.0)
