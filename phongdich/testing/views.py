@@ -63,12 +63,16 @@ def _download(export: Any) -> HttpResponse:
     return response
 
 
-def _by_uid(model: Any, value: str) -> Any:
+def _uuid_or_none(value: str) -> uuid.UUID | None:
     try:
-        key = uuid.UUID(value)
+        return uuid.UUID(value)
     except ValueError:
         return None
-    return model.objects.filter(uid=key).first()
+
+
+def _by_uid(model: Any, value: str) -> Any:
+    key = _uuid_or_none(value)
+    return model.objects.filter(uid=key).first() if key is not None else None
 
 
 def _filters(request: HttpRequest) -> tuple[OrderFilters, dict[str, str]]:
@@ -227,8 +231,8 @@ def _lab_post(request: HttpRequest, lab: Any) -> None:
             sample = sample_receive(actor=request.user, lab=lab, code=receive.cleaned_data["code"])
             messages.success(request, _("Đã nhận mẫu %(code)s.") % {"code": sample.code})
         elif action == "pool":
-            uids = request.POST.getlist("samples")
-            samples = list(Sample.objects.filter(uid__in=[u for u in uids if len(u) == 36], lab=lab))
+            keys = [k for k in (_uuid_or_none(u) for u in request.POST.getlist("samples")) if k is not None]
+            samples = list(Sample.objects.filter(uid__in=keys, lab=lab))
             pool = pool_create(actor=request.user, lab=lab, samples=samples)
             messages.success(request, _("Đã tạo mẫu gộp %(code)s.") % {"code": pool.code})
         elif action == "result":

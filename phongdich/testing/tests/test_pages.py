@@ -145,6 +145,8 @@ def test_lab_desk_receives_pools_and_enters_results_T3(
     body = client.get(url).content.decode()
     assert "D0" in body
     assert "D1" in body
+    response = client.post(url, {"action": "pool", "samples": ["không-phải-mã", str(samples[0].uid)]}, follow=True)
+    assert "ít nhất 2 mẫu" in response.content.decode()
     response = client.post(url, {"action": "pool", "samples": [str(x.uid) for x in samples]}, follow=True)
     assert "Đã tạo mẫu gộp" in response.content.decode()
     pool = m.Pool.objects.get()
