@@ -33,7 +33,7 @@ def _uploads(request: Request) -> Any:
     return getattr(request, "FILES", {})
 
 
-class PlanSerializer(serializers.ModelSerializer[ResponsePlan]):
+class ResponsePlanSerializer(serializers.ModelSerializer[ResponsePlan]):
     organisation = OrganisationRefSerializer()
     level = serializers.IntegerField(help_text=LEVEL_HELP)
     has_attachment = serializers.SerializerMethodField()
@@ -65,7 +65,7 @@ class PlanListApi(APIView):
             OpenApiParameter("after", str, description=_("Con trỏ trang sau")),
             OpenApiParameter("limit", int, description=_("Số dòng mỗi trang (tối đa 200)")),
         ],
-        responses=PlanSerializer(many=True),
+        responses=ResponsePlanSerializer(many=True),
         summary=_("Phương án ứng phó của các cơ quan trong phạm vi"),
     )
     def get(self, request: Request) -> Response:
@@ -81,13 +81,16 @@ class PlanListApi(APIView):
         rows = list(qs[: limit + 1])
         next_after = rows[limit - 1].pk if len(rows) > limit else None
         return Response(
-            {"next": next_page_url(request, next_after), "results": PlanSerializer(rows[:limit], many=True).data}
+            {
+                "next": next_page_url(request, next_after),
+                "results": ResponsePlanSerializer(rows[:limit], many=True).data,
+            }
         )
 
     @extend_schema(
         operation_id="command_plans_record",
         request={"multipart/form-data": PlanInputSerializer},
-        responses={201: PlanSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        responses={201: ResponsePlanSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
         summary=_("Ghi phương án của một cơ quan cho một cấp độ (phiên bản mới, giữ phiên bản cũ)"),
     )
     def post(self, request: Request) -> Response:
@@ -98,18 +101,18 @@ class PlanListApi(APIView):
         if org is None:
             raise serializers.ValidationError({"organisation": [_("Không có cơ quan này trong phạm vi của bạn.")]})
         plan = plan_record(actor=request.user, organisation=org, **data)  # type: ignore[arg-type]
-        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+        return Response(ResponsePlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class MissingRowSerializer(serializers.Serializer[Any]):
+class MissingPlanRowSerializer(serializers.Serializer[Any]):
     organisation = OrganisationRefSerializer()
     missing = serializers.ListField(child=serializers.IntegerField(), help_text=_("Các cấp độ còn thiếu phương án"))
 
 
-class MissingPageSerializer(serializers.Serializer[Any]):
+class MissingPlanPageSerializer(serializers.Serializer[Any]):
     next = serializers.URLField(allow_null=True)
     counts = serializers.DictField(child=serializers.IntegerField())
-    results = MissingRowSerializer(many=True)
+    results = MissingPlanRowSerializer(many=True)
 
 
 class MissingPlanListApi(APIView):
@@ -122,7 +125,7 @@ class MissingPlanListApi(APIView):
             OpenApiParameter("after", str, description=_("Con trỏ trang sau")),
             OpenApiParameter("limit", int, description=_("Số dòng mỗi trang (tối đa 200)")),
         ],
-        responses=MissingPageSerializer,
+        responses=MissingPlanPageSerializer,
         summary=_("Cơ quan còn thiếu phương án theo cấp độ, kèm số lượng"),
     )
     def get(self, request: Request) -> Response:
@@ -151,7 +154,7 @@ class MissingPlanListApi(APIView):
             {
                 "next": next_page_url(request, page.next_after),
                 "counts": selectors.missing_counts(user=request.user, **filters),
-                "results": MissingRowSerializer(page.items, many=True).data,
+                "results": MissingPlanRowSerializer(page.items, many=True).data,
             }
         )
 
@@ -225,7 +228,7 @@ class DirectiveListApi(APIView):
         return Response(DirectiveSerializer(directive).data, status=status.HTTP_201_CREATED)
 
 
-class AssignmentSerializer(serializers.Serializer[Any]):
+class TaskAssignmentSerializer(serializers.Serializer[Any]):
     uid = serializers.UUIDField(source="assignment.uid")
     directive = serializers.UUIDField(source="assignment.task.directive.uid")
     task_number = serializers.CharField(source="assignment.task.number")
@@ -241,7 +244,7 @@ class AssignmentSerializer(serializers.Serializer[Any]):
     late = serializers.BooleanField()
 
 
-class TaskSerializer(serializers.ModelSerializer[DirectiveTask]):
+class DirectiveTaskSerializer(serializers.ModelSerializer[DirectiveTask]):
     lead = OrganisationRefSerializer(allow_null=True)
 
     class Meta:
@@ -251,8 +254,8 @@ class TaskSerializer(serializers.ModelSerializer[DirectiveTask]):
 
 class DirectiveDetailSerializer(serializers.Serializer[Any]):
     directive = DirectiveSerializer()
-    tasks = TaskSerializer(many=True)
-    assignments = AssignmentSerializer(many=True)
+    tasks = DirectiveTaskSerializer(many=True)
+    assignments = TaskAssignmentSerializer(many=True)
     percent = serializers.IntegerField(allow_null=True)
     overdue = serializers.IntegerField()
 
@@ -289,7 +292,7 @@ class AssignmentListApi(APIView):
             OpenApiParameter("after", str, description=_("Con trỏ trang sau")),
             OpenApiParameter("limit", int, description=_("Số dòng mỗi trang (tối đa 200)")),
         ],
-        responses=AssignmentSerializer(many=True),
+        responses=TaskAssignmentSerializer(many=True),
         summary=_("Nhiệm vụ được giao cho các cơ quan trong phạm vi"),
     )
     def get(self, request: Request) -> Response:
@@ -303,7 +306,7 @@ class AssignmentListApi(APIView):
         return Response(
             {
                 "next": next_page_url(request, page.next_after),
-                "results": AssignmentSerializer(page.items, many=True).data,
+                "results": TaskAssignmentSerializer(page.items, many=True).data,
             }
         )
 
@@ -320,7 +323,7 @@ class ProgressApi(APIView):
     @extend_schema(
         operation_id="command_tasks_progress",
         request={"multipart/form-data": ProgressInputSerializer, "application/json": ProgressInputSerializer},
-        responses={201: AssignmentSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        responses={201: TaskAssignmentSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
         summary=_("Cơ quan báo cáo tiến độ một nhiệm vụ (kèm minh chứng)"),
     )
     def post(self, request: Request, uid: uuid.UUID) -> Response:
@@ -330,4 +333,4 @@ class ProgressApi(APIView):
         progress_report(actor=request.user, assignment=assignment, **serializer.validated_data)  # type: ignore[arg-type]
         assignment.refresh_from_db()
         row = selectors.assignment_rows([assignment], timezone.now())[0]
-        return Response(AssignmentSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(TaskAssignmentSerializer(row).data, status=status.HTTP_201_CREATED)
