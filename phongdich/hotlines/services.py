@@ -89,7 +89,12 @@ def new_code() -> str:
 
 
 def _unit_officers(unit: Unit) -> list[User]:
-    return list(users_with_role(unit=unit))
+    """The officers holding a role at ``unit``; when it has none, those of the nearest unit above that has."""
+    for candidate in [unit, *reversed(list(unit.ancestors()))]:
+        users = list(users_with_role(unit=candidate))
+        if users:
+            return users
+    return []
 
 
 def _clean_phone(phone: str) -> str:

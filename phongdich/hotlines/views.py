@@ -245,6 +245,17 @@ def _uuid_or_none(value: str) -> str | None:
         return None
 
 
+def _filter_units(request: HttpRequest) -> list[Unit]:
+    """The districts and communes of the user's scope, for the inbox's place filter."""
+    from django.conf import settings
+
+    from phongdich.geo.models import Level
+
+    tree = getattr(settings, "ADMIN_TREE", "2021")
+    units = scope_for(request.user).units().filter(tree=tree, level__in=[Level.DISTRICT, Level.COMMUNE])
+    return list(units.order_by("path")[:1000])
+
+
 def _query(filters: dict[str, Any]) -> dict[str, str]:
     return {k: (str(v.uid) if isinstance(v, Unit) else str(v)) for k, v in filters.items() if v}
 
@@ -257,6 +268,7 @@ def tip_list_view(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "filters": filters,
+        "units": _filter_units(request),
         "kinds": TipKind.choices,
         "statuses": TipStatus.choices,
         "channels": TipChannel.choices,

@@ -240,3 +240,16 @@ def test_district_officer_adds_a_hotline_a_team_and_a_member_R5(cast: Any, tree:
     assert "Thêm đội phản ứng nhanh" not in commune.get("/hotlines/teams/").content.decode()
     commune.post("/hotlines/teams/", {"unit": tree.city.pk, "name": "Không được"})
     assert RapidResponseTeam.objects.count() == 1
+
+
+def test_inbox_filters_by_place_G4(cast: Any, tree: Any) -> None:
+    qt = _tip(tree, kind=TipKind.ILLEGAL_ENTRY)
+    qv = _tip(tree, commune=tree.quang_vinh, kind=TipKind.ILLEGAL_ENTRY)
+    client = _client(cast.dan)
+    page = client.get("/hotlines/tips/").content.decode()
+    assert f'value="{tree.quan_trieu.uid}"' in page
+    html = client.get(f"/hotlines/tips/?unit={tree.quang_vinh.uid}").content.decode()
+    assert qv.code in html
+    assert qt.code not in html
+    # A unit outside the scope is ignored, not an error.
+    assert qt.code in client.get(f"/hotlines/tips/?unit={tree.dac_son.uid}").content.decode()

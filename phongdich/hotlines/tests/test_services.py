@@ -206,3 +206,11 @@ def test_reporter_who_left_a_phone_is_told_of_the_closure_by_sms_G4(
     assert tip.code in text
     assert str(TipOutcome.CONFIRMED.label) in text
     assert anonymous.code not in line
+
+
+def test_a_unit_without_officers_passes_the_notice_to_the_unit_above_G4(
+    cast: Any, tree: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        _tip(tree, commune=tree.dac_son)  # Đắc Sơn (Phổ Yên) has no officer, nor has Phổ Yên: the province
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["alice"]
