@@ -176,3 +176,20 @@ def test_api_create_draw_and_report_T2(park: Any, cast: Any) -> None:
     assert api(cast.dan).post(reverse("api:screening-draw", args=[uid])).status_code == 404
     assert api(park.hung).post(reverse("api:screening-draw", args=[uid])).status_code == 403
     assert Campaign.objects.count() == 2
+
+
+def test_person_page_shows_the_rounds_they_were_drawn_in_T2(client: Client, park: Any, cast: Any) -> None:
+    login(client, cast.alice, cast)
+    client.post(reverse("screening:campaign-create"), form_data(park))
+    campaign = Campaign.objects.get()
+    client.post(reverse("screening:draw", args=[campaign.uid]), {"confirm": "on"})
+    rnd = Round.objects.get()
+    drawn = rnd.selections.select_related("person").first()
+    assert drawn is not None
+    body = client.get(reverse("people:detail", args=[drawn.person.uid])).content.decode()
+    assert "Sàng lọc ngẫu nhiên" in body
+    assert reverse("screening:round", args=[rnd.uid]) in body
+    assert "Chưa có kết quả" in body
+    not_drawn = next(p for p in park.a_staff + park.b_staff if not rnd.selections.filter(person=p).exists())
+    other = client.get(reverse("people:detail", args=[not_drawn.uid])).content.decode()
+    assert reverse("screening:round", args=[rnd.uid]) not in other
