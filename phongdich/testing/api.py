@@ -5,17 +5,18 @@ Lists are cursor pages (``core.pagination.KeysetPagination``), newest first, wit
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from phongdich.geo.api import UnitBriefSerializer
 
-from .models import Lab, MandatoryTestRule, OrderReason, OrderStatus, Pool, Result, Sample, TestOrder
+from .models import CT_MAX, Lab, MandatoryTestRule, OrderReason, OrderStatus, Outcome, Pool, Result, Sample, TestOrder
 from .selectors import (
     OrderFilters,
     lab_load,
@@ -26,6 +27,7 @@ from .selectors import (
     visible_results,
     visible_samples,
 )
+from .services import can_work_lab, result_enter
 
 
 class OrderPersonSerializer(serializers.Serializer[Any]):
@@ -93,6 +95,15 @@ class TestResultSerializer(serializers.ModelSerializer[Result]):
         model = Result
         fields = ["uid", "sample", "pool", "via_pool", "lab", "kind", "outcome", "ct_value", "resulted_at"]
         read_only_fields = fields
+
+
+class TestResultInputSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=40)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    ct_value = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=Decimal(0), max_value=Decimal(CT_MAX), required=False, allow_null=True
+    )
+    resulted_at = serializers.DateTimeField(required=False)
 
 
 class TestLabSerializer(serializers.ModelSerializer[Lab]):
@@ -190,6 +201,16 @@ class ResultListApi(generics.ListAPIView[Result]):
 
     def get_queryset(self) -> Any:
         return visible_results(self.request.user).select_related("sample", "pool", "lab")
+
+    @extend_schema(request=TestResultInputSerializer, responses={201: TestResultSerializer})
+    def post(self, request: Request) -> Response:
+        """A lab enters the result of a sample or a pool (with the same consequences as on the lab desk)."""
+        if not can_work_lab(request.user):
+            raise exceptions.PermissionDenied
+        data = TestResultInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = result_enter(actor=request.user, **data.validated_data)
+        return Response(TestResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
 class LabListApi(generics.ListAPIView[Lab]):

@@ -78,6 +78,12 @@ class ResultForm(forms.Form):
     )
 
 
+class OrderForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại xét nghiệm"), choices=TestKind.choices)
+    due_on = forms.DateField(label=_("Hạn xét nghiệm"), widget=DATE)
+    note = forms.CharField(label=_("Lý do chỉ định"), max_length=255)
+
+
 class CancelForm(forms.Form):
     note = forms.CharField(label=_("Lý do hủy"), max_length=255)
 

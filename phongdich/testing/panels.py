@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phongdich.people.models import Person
-from phongdich.people.panels import Panel, PanelRow
+from phongdich.people.panels import Panel, PanelAction, PanelRow
 
 from .models import OrderStatus, Outcome
 from .selectors import person_orders
+from .services import can_take_samples
 
 BADGES = {Outcome.POSITIVE: "red", Outcome.NEGATIVE: "green", Outcome.INVALID: "orange"}
 
@@ -33,8 +34,12 @@ def testing_panel(person: Person, user: Any) -> Panel:
                 note=_("hạn %(day)s") % {"day": f"{order.due_on:%d/%m/%Y}"},
             )
         )
+    actions = []
+    if can_take_samples(user):
+        actions.append(PanelAction(_("Chỉ định xét nghiệm"), f"{reverse('testing:order-create')}?person={person.uid}"))
     return Panel(
         key="testing",
+        actions=actions,
         title=_("Xét nghiệm"),
         rows=rows,
         empty=_("Chưa có chỉ định xét nghiệm."),

@@ -282,6 +282,29 @@ def rule_update(*, actor: Any, rule: MandatoryTestRule, **changes: Any) -> Manda
 
 # --- Orders ------------------------------------------------------------------------------------
 
+# How far back an officer may date a manual order.
+MANUAL_PAST_DAYS = 7
+
+
+def order_manual(*, actor: Any, person: Person, kind: str, due_on: date, note: str) -> TestOrder:
+    """An officer orders a test outside the rules (a reason they write down)."""
+    _require(actor, can_take_samples(actor), NOT_SAMPLER)
+    if not (note or "").strip():
+        raise ValidationFailed(_("Vui lòng ghi lý do chỉ định."), field="note")
+    if due_on is None or due_on < timezone.localdate() - timedelta(days=MANUAL_PAST_DAYS):
+        raise ValidationFailed(
+            _("Hạn xét nghiệm không được sớm hơn %(days)s ngày trước.") % {"days": MANUAL_PAST_DAYS}, field="due_on"
+        )
+    return order_create(
+        actor=actor,
+        person=person,
+        reason=OrderReason.MANUAL,
+        due_on=due_on,
+        source_key=f"manual:{uuid.uuid4()}",
+        kind=kind,
+        note=note,
+    )
+
 
 def order_cancel(*, actor: Any, order: TestOrder, note: str) -> TestOrder:
     _require(actor, can_take_samples(actor), NOT_SAMPLER)

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,9 +22,10 @@ from phongdich.geo.models import Level, Unit
 from phongdich.orgs.models import Organisation
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
+from phongdich.people.selectors import person_get_for_write
 
 from .exports import orders_export
-from .forms import CancelForm, ImportForm, LabForm, ReceiveForm, ResultForm, RuleForm, SampleForm
+from .forms import CancelForm, ImportForm, LabForm, OrderForm, ReceiveForm, ResultForm, RuleForm, SampleForm
 from .imports import results_import
 from .models import MandatoryTestRule, OrderReason, OrderStatus, Sample
 from .selectors import (
@@ -46,6 +48,7 @@ from .services import (
     can_work_lab,
     lab_create,
     order_cancel,
+    order_manual,
     pool_create,
     result_enter,
     rule_create,
@@ -142,6 +145,24 @@ def overdue_view(request: HttpRequest) -> HttpResponse:
     rows = overdue_summary(user=request.user, by=by)
     context = {"rows": rows, "by": by, "total": sum(r.count for r in rows)}
     return render(request, "testing/overdue.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_take_samples(request.user):
+        raise PermissionDenied
+    person = person_get_for_write(user=request.user, uid=request.GET.get("person") or request.POST.get("person") or "")
+    form = OrderForm(request.POST or None, initial={"due_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = order_manual(actor=request.user, person=person, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Đã chỉ định xét nghiệm."))
+            return redirect("testing:order", uid=order.uid)
+    return render(request, "testing/order_form.html", {"form": form, "person": person})
 
 
 @login_required

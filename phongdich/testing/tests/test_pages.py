@@ -256,3 +256,46 @@ def test_schema_lists_the_testing_api_T3(client: Client, cast: Any) -> None:
         "/api/v1/testing/rules/",
     ):
         assert path in body
+
+
+def test_officer_orders_a_test_by_hand_with_a_reason_T1(
+    client: Client, cast: Any, resident: Callable[..., Person]
+) -> None:
+    person = resident()
+    login(client, cast.cuong, cast)
+    url = f"{reverse('testing:order-create')}?person={person.uid}"
+    assert reverse("testing:order-create") in client.get(reverse("people:detail", args=[person.uid])).content.decode()
+    body = client.post(url, {"kind": "pcr", "due_on": timezone.localdate().isoformat(), "note": ""}).content.decode()
+    assert "errorlist" in body
+    long_ago = (timezone.localdate() - timedelta(days=30)).isoformat()
+    body = client.post(url, {"kind": "pcr", "due_on": long_ago, "note": "Tiếp xúc gần"}).content.decode()
+    assert "không được sớm hơn 7 ngày" in body
+    assert not m.TestOrder.objects.exists()
+    response = client.post(url, {"kind": "pcr", "due_on": timezone.localdate().isoformat(), "note": "Tiếp xúc gần"})
+    order = m.TestOrder.objects.get()
+    assert response.status_code == 302
+    assert (order.reason, order.kind, order.note, order.created_by) == ("manual", "pcr", "Tiếp xúc gần", cast.cuong)
+    login(client, cast.chi, cast)
+    assert client.get(url).status_code == 404
+    login(client, cast.hoa, cast)
+    assert client.get(url).status_code == 403
+
+
+def test_api_enters_a_lab_result_with_validation_T3(
+    client: Client, cast: Any, lab: m.Lab, sampled: Callable[..., m.Sample]
+) -> None:
+    sample = sampled()
+    login(client, cast.cuong, cast)
+    assert client.post("/api/v1/testing/results/", {"code": sample.code, "outcome": "negative"}).status_code == 403
+    login(client, cast.alice, cast)
+    bad = client.post("/api/v1/testing/results/", {"code": sample.code, "outcome": "positive", "ct_value": "46"})
+    assert bad.status_code == 400
+    assert "ct_value" in str(bad.json())
+    unknown = client.post("/api/v1/testing/results/", {"code": "KHONG-CO", "outcome": "negative"})
+    assert unknown.status_code == 400
+    ok = client.post("/api/v1/testing/results/", {"code": sample.code, "outcome": "positive", "ct_value": "20.5"})
+    assert ok.status_code == 201
+    assert ok.json()["outcome"] == "positive"
+    from phongdich.cases.models import Case
+
+    assert Case.objects.filter(person=sample.order.person, status="confirmed").exists()
