@@ -185,6 +185,11 @@ def measure_sets(*, on: date | None = None) -> QuerySet[MeasureSet]:
     return qs.order_by("level", "effective_from", "code")
 
 
+def measure_set_for_level(level: int, *, on: date) -> MeasureSet | None:
+    """The measure set of an epidemic level (1–4) in force on ``on``, for the levels app and gatherings."""
+    return measure_sets(on=on).filter(level=level).order_by("-effective_from").first()
+
+
 # --- Passes and checkpoints --------------------------------------------------------------------
 
 

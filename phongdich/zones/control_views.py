@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from phongdich.core.errors import ApplicationError
 from phongdich.core.pagination import filter_params, page_links
 
-from .control_exports import zone_people_export
+from .control_exports import passes_export, zone_people_export, zones_export
 from .control_forms import CheckpointForm, PassForm, PassReissueForm, PassRevokeForm, ZoneForm, ZoneLiftForm
 from .control_selectors import (
     PASS_STATUSES,
@@ -217,12 +217,42 @@ def zone_people_export_view(request: HttpRequest, uid: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         return redirect("zones:control_detail", uid=zone.uid)
+    return _file(export)
+
+
+def _file(export: Any) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
 
 
+@login_required
+@require_GET
+def zone_list_export_view(request: HttpRequest) -> HttpResponse:
+    try:
+        export = zones_export(user=request.user, status=_choice(request, "status", ZONE_STATUSES, "active"))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("zones:control_list")
+    return _file(export)
+
+
 # --- Goods-transport passes --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def pass_list_export_view(request: HttpRequest) -> HttpResponse:
+    try:
+        export = passes_export(
+            user=request.user,
+            status=_choice(request, "status", PASS_STATUSES, "valid"),
+            plate=request.GET.get("plate", "").strip()[:20],
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("zones:pass_list")
+    return _file(export)
 
 
 @login_required

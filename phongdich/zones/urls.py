@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:uid>/export.<str:fmt>", views.area_export_view, name="area_export"),
     # Control zones, measure sets, goods-transport passes and checkpoints (Z1, Z2)
     path("control/", control_views.zone_list_view, name="control_list"),
+    path("control/export.xlsx", control_views.zone_list_export_view, name="control_list_export"),
     path("control/new/", control_views.zone_create_view, name="control_create"),
     path("control/<uuid:uid>/", control_views.zone_detail_view, name="control_detail"),
     path("control/<uuid:uid>/edit/", control_views.zone_edit_view, name="control_edit"),
@@ -21,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("control/<uuid:uid>/people.xlsx", control_views.zone_people_export_view, name="control_people_export"),
     path("measures/", control_views.measure_list_view, name="measure_list"),
     path("passes/", control_views.pass_list_view, name="pass_list"),
+    path("passes/export.xlsx", control_views.pass_list_export_view, name="pass_list_export"),
     path("passes/new/", control_views.pass_create_view, name="pass_create"),
     path("passes/<uuid:uid>/", control_views.pass_detail_view, name="pass_detail"),
     path("passes/<uuid:uid>/print/", control_views.pass_print_view, name="pass_print"),
