@@ -119,7 +119,7 @@ def _teams_and_hotlines(demo: Demo, rng: random.Random, units: list[Unit]) -> tu
 
 
 def _shifts(today_start: datetime) -> int:
-    """Three shifts a day from yesterday to the day after tomorrow for each team, and the hotlines' too."""
+    """Three shifts a day from yesterday to the day after tomorrow for each team and each hotline."""
     made = 0
     starts = [today_start + timedelta(days=d, hours=h) for d in (-1, 0, 1, 2) for h in SHIFT_HOURS]
     for team in RapidResponseTeam.objects.prefetch_related("members").order_by("id"):
@@ -136,6 +136,20 @@ def _shifts(today_start: datetime) -> int:
                 team=team,
                 full_name=member.full_name,
                 phone=member.phone,
+                start=start,
+                end=start + timedelta(hours=8),
+            )
+            made += 1
+    for hotline in Hotline.objects.order_by("id"):
+        have = set(DutyShift.objects.filter(hotline=hotline).values_list("start", flat=True))
+        operators = [f"Trực tổng đài {hotline.unit.name} {k}" for k in (1, 2, 3)]
+        for n, start in enumerate(starts):
+            if start in have:
+                continue
+            shift_create(
+                actor=None,
+                hotline=hotline,
+                full_name=operators[n % len(operators)],
                 start=start,
                 end=start + timedelta(hours=8),
             )

@@ -14,7 +14,7 @@ from phongdich.demo.hotlines import TIPS, step_hotlines
 from phongdich.demo.steps import Demo, run, step_hamlets, step_organisations, step_people, step_units, step_users
 from phongdich.geo.models import Level, Unit
 from phongdich.hotlines.models import DutyShift, Hotline, RapidResponseTeam, Tip, TipStatus
-from phongdich.hotlines.selectors import public_directory, teams_with_duty, tip_queryset
+from phongdich.hotlines.selectors import hotlines_with_duty, public_directory, teams_with_duty, tip_queryset
 from phongdich.notifications.models import Notification
 
 PEOPLE = 300
@@ -51,6 +51,9 @@ def test_demo_hotlines_teams_shifts_and_tips_idempotently_R5_G4(
     teams = teams_with_duty(user=admin, moment=timezone.now())
     assert len(teams) == districts + 1
     assert all(len(t.on_duty) == 1 for t in teams)
+    hotlines = hotlines_with_duty(user=admin)
+    assert len(hotlines) == districts + 2
+    assert all(len(h.on_duty) == 1 for h in hotlines)
 
     statuses = set(Tip.objects.values_list("status", flat=True))
     assert statuses == set(TipStatus.values)
