@@ -5,7 +5,8 @@
 
 A synthetic Vietnam — 63 provinces, 705 districts, 10,600 communes with populations (≈ 96 million
 people on paper), 120,000 cases (90,000 of them confirmed in the assessed week, 60 % found in the
-community), 1,200 deaths in the week and a capacity report from every district and province — is built
+community), 1,200 deaths in the week, first doses for 10–100 % of each commune's people and a capacity report
+from every district and province — is built
 once in its own database (``var/bench/levels-<communes>.sqlite3`` or ``phongdich_bench_levels_<communes>``)
 and reused. ``--smoke`` builds 1/100 of it (one province, 7 districts, 106 communes).
 
@@ -43,7 +44,7 @@ from typing import Any
 from _common import ROOT, Samples, Stage, db_version, display_path, ensure_stages, machine, pg_database_url
 
 BENCH = "levels"
-STAGE_VERSIONS = {"units": 1, "cases": 1, "capacity": 1}
+STAGE_VERSIONS = {"units": 1, "cases": 1, "doses": 1, "capacity": 1}
 WEEK = dt.date(2021, 11, 15)  # 2021-W46
 TREE = "2021"
 
@@ -249,10 +250,54 @@ def build_cases(scale: Scale, seed: int) -> dict[str, Any]:
 def clear_cases() -> None:
     from phongdich.cases.models import Case, CaseStatusChange
     from phongdich.people.models import Person
+    from phongdich.vaccination.models import Dose
 
+    Dose.objects.all().delete()
     CaseStatusChange.objects.all().delete()
     Case.objects.all().delete()
     Person.objects.filter(is_synthetic=True).delete()
+
+
+def build_doses(scale: Scale, seed: int) -> dict[str, Any]:
+    """Doses before the week: communes differ (coverage from 10 % to 100 % of their people), so that
+    criterion 2 is met in some and not in others."""
+    from phongdich.demo.synthetic import BulkInserter
+    from phongdich.people.models import Person
+    from phongdich.vaccination.models import Dose, VaccineProduct
+
+    rng = random.Random(seed + 3)
+    product = VaccineProduct.objects.order_by("id").first()
+    if product is None:
+        return {"doses": 0}
+    share: dict[int, float] = {}
+    rows = []
+    given = WEEK - dt.timedelta(days=40)
+    people = Person.objects.filter(is_synthetic=True).order_by("id").values_list("id", "residence_unit_id")
+    for person_id, unit_id in people:
+        coverage = share.setdefault(unit_id, rng.choice((0.1, 0.5, 0.8, 0.95, 1.0)))
+        if rng.random() >= coverage:
+            continue
+        rows.append(
+            {
+                "uid": uuid.UUID(int=rng.getrandbits(128), version=4),
+                "person_id": person_id,
+                "product_id": product.pk,
+                "dose_number": 1,
+                "given_on": given,
+                "kind": "primary",
+                "completes_series": rng.random() < coverage,
+            }
+        )
+    inserter = BulkInserter(Dose)
+    for i in range(0, len(rows), 5000):
+        inserter.insert(rows[i : i + 5000])
+    return {"doses": len(rows)}
+
+
+def clear_doses() -> None:
+    from phongdich.vaccination.models import Dose
+
+    Dose.objects.all().delete()
 
 
 def build_capacity(scale: Scale, seed: int) -> dict[str, Any]:
@@ -300,6 +345,7 @@ def ensure_database(args: argparse.Namespace) -> dict[str, Any]:
             clear_units,
         ),
         Stage("cases", {"v": STAGE_VERSIONS["cases"]}, lambda: build_cases(scale, args.seed), clear_cases),
+        Stage("doses", {"v": STAGE_VERSIONS["doses"]}, lambda: build_doses(scale, args.seed), clear_doses),
         Stage("capacity", {"v": STAGE_VERSIONS["capacity"]}, lambda: build_capacity(scale, args.seed), clear_capacity),
     ]
     env = database_env(args)
@@ -317,8 +363,8 @@ def ensure_database(args: argparse.Namespace) -> dict[str, Any]:
 
 # --- the baseline: a plain Polars group-by over the same rows ------------------------------------
 def polars_levels(rules: Any) -> dict[int, int]:
-    """Levels of every unit under 4800 from the week's rows, grouped with Polars (criterion 2 from coverage
-    counts when the vaccination app gives any, as the application does; here the bench has no doses)."""
+    """Levels of every unit under 4800 from the week's rows (community cases, people and doses, capacity
+    reports), grouped with Polars by commune, district and province."""
     import polars as pl
     from django.db import connection
 
@@ -343,6 +389,23 @@ def polars_levels(rules: Any) -> dict[int, int]:
             schema=["unit_id", "free_beds", "icu_beds", "mobile_stations", "oxygen_adequate"],
             orient="row",
         )
+        # Criterion 2 from the same rows the application reads: people by residence (bench people have
+        # birth years only) and their doses given by the end of the week.
+        on = WEEK + dt.timedelta(days=6)
+        cur.execute(
+            "SELECT residence_unit_id, birth_year FROM people_person WHERE merged_into_id IS NULL AND birth_year <= %s",
+            [on.year],
+        )
+        people = pl.DataFrame(cur.fetchall(), schema=["unit_id", "birth_year"], orient="row")
+        cur.execute(
+            "SELECT p.residence_unit_id, p.birth_year, d.person_id, d.completes_series FROM vaccination_dose d "
+            "JOIN people_person p ON p.id = d.person_id WHERE d.given_on <= %s AND p.merged_into_id IS NULL",
+            [connection.ops.adapt_datefield_value(on)],
+        )
+        doses = pl.DataFrame(
+            cur.fetchall(), schema=["unit_id", "birth_year", "person_id", "completes_series"], orient="row"
+        )
+    adult_year, elderly_year = on.year - 18, on.year - int(rules.value("elderly_age"))
     parts = units.with_columns(pl.col("path").str.strip_chars("/").str.split("/").alias("codes"))
     codes = parts.select(
         "id",
@@ -368,8 +431,52 @@ def polars_levels(rules: Any) -> dict[int, int]:
             for key in ("p", "d", "c")
         ]
     ).drop_nulls("code")
+    vaccinated = (
+        doses.with_columns(pl.col("completes_series").cast(pl.Boolean))
+        .group_by("person_id", "unit_id", "birth_year")
+        .agg(pl.col("completes_series").any().alias("full"))
+    )
+    coverage = (
+        pl.concat(
+            [
+                people.select(
+                    "unit_id",
+                    (pl.col("birth_year") <= adult_year).alias("adult"),
+                    (pl.col("birth_year") <= elderly_year).alias("elderly"),
+                    pl.lit(False).alias("dosed"),
+                    pl.lit(False).alias("full"),
+                ),
+                vaccinated.select(
+                    "unit_id",
+                    (pl.col("birth_year") <= adult_year).alias("adult"),
+                    (pl.col("birth_year") <= elderly_year).alias("elderly"),
+                    pl.lit(True).alias("dosed"),
+                    pl.col("full"),
+                ),
+            ]
+        )
+        .join(codes, left_on="unit_id", right_on="id")
+        .drop_nulls("c")
+        .group_by("c")
+        .agg(
+            (pl.col("adult") & ~pl.col("dosed")).sum().alias("adults"),
+            (pl.col("adult") & pl.col("dosed")).sum().alias("adults_one_dose"),
+            (pl.col("elderly") & ~pl.col("dosed")).sum().alias("elderly"),
+            (pl.col("elderly") & pl.col("full")).sum().alias("elderly_full"),
+        )
+        .join(codes.select("c", "p", "d").unique(), on="c")
+    )
+    cov_totals = pl.concat(
+        [
+            coverage.group_by(key)
+            .agg(pl.col("adults", "adults_one_dose", "elderly", "elderly_full").sum())
+            .rename({key: "code"})
+            for key in ("p", "d", "c")
+        ]
+    ).drop_nulls("code")
     frame = (
         units.join(codes.select("id", "d"), on="id")
+        .join(cov_totals, on="code", how="left")
         .join(totals, on="code", how="left")
         .with_columns(pl.col("n").fill_null(0))
         # A commune's capacity is its district's (the nearest unit with reports).
@@ -393,13 +500,24 @@ def polars_levels(rules: Any) -> dict[int, int]:
             )
             .fill_null(True)
             .alias("capacity_met"),
+            (
+                (pl.col("adults") > 0)
+                & (pl.col("elderly") > 0)
+                & (
+                    (100 * pl.col("adults_one_dose") / pl.col("adults")).round(2)
+                    >= rules.value("adult_one_dose_pass_pct")
+                )
+                & ((100 * pl.col("elderly_full") / pl.col("elderly")).round(2) >= rules.value("elderly_full_pass_pct"))
+            )
+            .fill_null(False)
+            .alias("vaccination_met"),
         )
     )
     level = pl.lit(None, dtype=pl.Int64)
     for cell in rules.cells:
-        if cell.vaccination_met:
-            continue  # no doses in the bench: criterion 2 is not met anywhere
-        cond = pl.col("capacity_met") == (cell.capacity == "met")
+        cond = (pl.col("capacity_met") == (cell.capacity == "met")) & (
+            pl.col("vaccination_met") == cell.vaccination_met
+        )
         if cell.cases_min is not None:
             cond &= pl.col("rate") >= cell.cases_min
         if cell.cases_max is not None:
