@@ -15,11 +15,13 @@ self-isolation                                        yellow
 active exposure flag (stayed in an epidemic area)     yellow
 derived contact level F0 or F1                        red
 derived contact level F2                              yellow
+a test order due today or overdue (T1)                yellow
+an adult (18 or over) with no vaccine dose (V1)       yellow
 ===================================================  ======
 
-Hooks not yet wired: "test due" needs a testing app (a ``Risk.TEST_DUE`` fact → yellow, gathered
-by ``selectors.risks_of`` from its due tests, belongs here when that app exists); vaccination is
-known only on quarantine episodes so far and therefore does not change the colour.
+A test due and the lack of a dose only ask for care at the gate (yellow): the person is not a
+known risk, but the directives want them tested or vaccinated first. One dose or more counts as
+vaccinated here; under 18 nobody is asked for a dose (the eligibility age of Resolution 21/NQ-CP).
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ class Risk(enum.StrEnum):
     EXPOSURE_FLAG = "exposure_flag"
     CONTACT_F0_F1 = "contact_f0_f1"
     CONTACT_F2 = "contact_f2"
+    TEST_DUE = "test_due"
+    UNVACCINATED_ADULT = "unvaccinated_adult"
 
 
 RISK_COLOUR: dict[Risk, Colour] = {
@@ -82,6 +86,8 @@ RISK_COLOUR: dict[Risk, Colour] = {
     Risk.EXPOSURE_FLAG: Colour.YELLOW,
     Risk.CONTACT_F0_F1: Colour.RED,
     Risk.CONTACT_F2: Colour.YELLOW,
+    Risk.TEST_DUE: Colour.YELLOW,
+    Risk.UNVACCINATED_ADULT: Colour.YELLOW,
 }
 
 
@@ -93,6 +99,8 @@ class Facts:
     quarantine_kind: str | None = None  # EpisodeKind value of the open episode
     exposure_flag: bool = False
     contact_level: int | None = None  # derived F-level (0 = F0, 1 = F1, 2 = F2 …)
+    test_due: bool = False  # an open test order due on or before today
+    unvaccinated_adult: bool = False  # 18 or over and no dose recorded
 
 
 STRICT_QUARANTINE_KINDS = frozenset({"centralised", "home"})
@@ -114,6 +122,10 @@ def risks(facts: Facts) -> frozenset[Risk]:
             found.add(Risk.CONTACT_F0_F1)
         elif facts.contact_level == 2:
             found.add(Risk.CONTACT_F2)
+    if facts.test_due:
+        found.add(Risk.TEST_DUE)
+    if facts.unvaccinated_adult:
+        found.add(Risk.UNVACCINATED_ADULT)
     return frozenset(found)
 
 

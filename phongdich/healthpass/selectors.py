@@ -15,7 +15,7 @@ tallied in Python from the organisation rows (one row per organisation, a few th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, When
@@ -29,7 +29,9 @@ from phongdich.orgs.models import Organisation, Premises
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
 from phongdich.quarantine.models import Episode, EpisodeStatus
+from phongdich.testing.selectors import test_due_person_ids
 from phongdich.tracing.models import ContactLevel
+from phongdich.vaccination.selectors import dose_counts, eligibility
 from phongdich.zones.models import ExposureFlag
 
 from .rules import Facts
@@ -37,8 +39,9 @@ from .rules import Facts
 # --- A person's facts -----------------------------------------------------------------------
 
 
-def facts_of(person: Person) -> Facts:
-    """The risk facts of one person, in four indexed reads (not scoped: the gate shows a colour only)."""
+def facts_of(person: Person, *, today: date | None = None) -> Facts:
+    """The risk facts of one person, in a few indexed reads (not scoped: the gate shows a colour only)."""
+    today = today or timezone.localdate()
     open_case = Case.objects.filter(person=person, status__in=[s.value for s in OPEN_STATUSES]).exists()
     kind = (
         Episode.objects.filter(person=person, status=EpisodeStatus.OPEN)
@@ -48,7 +51,16 @@ def facts_of(person: Person) -> Facts:
     )
     flagged = ExposureFlag.objects.filter(person=person, cleared_at__isnull=True).exists()
     level = ContactLevel.objects.filter(person=person).values_list("level", flat=True).first()
-    return Facts(open_case=open_case, quarantine_kind=kind, exposure_flag=flagged, contact_level=level)
+    test_due = person.pk in test_due_person_ids([person.pk], on=today)
+    unvaccinated = eligibility(person, today).eligible and not dose_counts([person.pk], on=today)[person.pk]
+    return Facts(
+        open_case=open_case,
+        quarantine_kind=kind,
+        exposure_flag=flagged,
+        contact_level=level,
+        test_due=test_due,
+        unvaccinated_adult=unvaccinated,
+    )
 
 
 # --- Gates ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from phongdich.orgs.services import premises_create
 from phongdich.people.models import Person
 from phongdich.people.services import person_create
 from phongdich.people.validators import cccd_make
+from phongdich.vaccination.models import Dose, VaccineProduct
 
 _numbers = count(1)
 
@@ -25,6 +26,13 @@ def make_person(unit: Any, name: str = "", **fields: Any) -> Person:
     )
     assert result.person is not None
     return result.person
+
+
+def vaccinate(person: Person, on: date) -> None:
+    """One primary dose of the first seeded product: the person no longer counts as unvaccinated at a gate."""
+    product = VaccineProduct.objects.order_by("pk").first()
+    assert product is not None
+    Dose.objects.create(person=person, product=product, dose_number=1, given_on=on, kind="primary")
 
 
 @pytest.fixture

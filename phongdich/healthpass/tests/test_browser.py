@@ -12,7 +12,7 @@ from phongdich.checkins.models import CheckIn, Source
 from phongdich.healthpass.tokens import code_display, code_issue
 from phongdich.quarantine.models import Episode
 
-from .conftest import make_person
+from .conftest import make_person, vaccinate
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,7 @@ def test_gate_screen_typed_code_shows_colour_on_phone_M1(
         person=yellow, kind="self_isolation", start_date=today, planned_end=today + timedelta(days=7)
     )
     green = make_person(tree.quan_trieu, "Bùi Văn Nam", birth_year=1979)
+    vaccinate(green, today)
 
     browser_login(page, "oanh", cast.password)
     page.goto(f"{live_server.url}/healthpass/gate/")

@@ -21,10 +21,12 @@ from phongdich.healthpass.tokens import code_display, code_issue
 from phongdich.orgs.models import OrganisationKind, Premises
 from phongdich.orgs.services import organisation_create, premises_create
 from phongdich.quarantine.models import Episode, EpisodeStatus
+from phongdich.testing.services import order_create
 from phongdich.tracing.models import ContactLevel
+from phongdich.vaccination.models import Dose
 from phongdich.zones.models import EpidemicArea, ExposureFlag
 
-from .conftest import make_person
+from .conftest import make_person, vaccinate
 
 TODAY = date(2021, 9, 1)
 
@@ -65,8 +67,17 @@ def _level(person: Any, level: int | None) -> ContactLevel:
     )
 
 
+def _order(person: Any, due: date) -> None:
+    order_create(
+        actor=None, person=person, reason="manual", due_on=due, source_key=f"test-{uuid.uuid4()}", kind="rapid"
+    )
+
+
 PLANTS = [
     ("nothing", lambda p: None, Facts()),
+    ("test due today", lambda p: _order(p, TODAY), Facts(test_due=True)),
+    ("test overdue", lambda p: _order(p, TODAY - timedelta(days=3)), Facts(test_due=True)),
+    ("test due later is no fact", lambda p: _order(p, TODAY + timedelta(days=2)), Facts()),
     ("confirmed case", lambda p: _case(p), Facts(open_case=True)),
     ("suspected case", lambda p: _case(p, "suspected"), Facts(open_case=True)),
     ("recovered case is no fact", lambda p: _case(p, "recovered"), Facts()),
@@ -82,8 +93,27 @@ PLANTS = [
 @pytest.mark.parametrize(("label", "plant", "expected"), PLANTS, ids=[row[0] for row in PLANTS])
 def test_selector_gathers_the_facts_M1(tree: Any, label: str, plant: Any, expected: Facts) -> None:
     person = make_person(tree.quan_trieu)
+    vaccinate(person, TODAY)  # vaccinated: the other facts alone
     plant(person)
-    assert facts_of(person) == expected, label
+    assert facts_of(person, today=TODAY) == expected, label
+
+
+@pytest.mark.parametrize(
+    ("label", "birth_year", "dosed", "unvaccinated"),
+    [
+        ("adult without a dose", 1980, False, True),
+        ("adult with one dose", 1980, True, False),
+        ("18 this year, no dose", TODAY.year - 18, False, True),
+        ("17 this year is not asked for a dose", TODAY.year - 17, False, False),
+    ],
+)
+def test_selector_flags_an_eligible_adult_without_a_dose_M1_V1(
+    tree: Any, label: str, birth_year: int, dosed: bool, unvaccinated: bool
+) -> None:
+    person = make_person(tree.quan_trieu, birth_year=birth_year)
+    if dosed:
+        vaccinate(person, TODAY)
+    assert facts_of(person, today=TODAY).unvaccinated_adult is unvaccinated, label
 
 
 def test_initials_keep_only_first_letters_M1() -> None:
@@ -111,12 +141,15 @@ def _post(client: Client, premises: Premises, code: str, client_id: str | None =
         (lambda p: _level(p, 2), Colour.YELLOW),
         (lambda p: _episode(p, "centralised"), Colour.RED),
         (lambda p: _case(p), Colour.RED),
+        (lambda p: _order(p, timezone.localdate()), Colour.YELLOW),
+        (lambda p: Dose.objects.filter(person=p).delete(), Colour.YELLOW),
     ],
 )
 def test_gate_typed_code_shows_colour_and_records_checkin_M1(
     cast: Any, tree: Any, gate_premises: Premises, plant: Any, colour: Colour
 ) -> None:
     person = make_person(tree.quan_trieu, "Phạm Thị Thu Hà", birth_year=1990)
+    vaccinate(person, TODAY)
     plant(person)
     client = _login(cast, "oanh")
     client_id = str(uuid.uuid4())

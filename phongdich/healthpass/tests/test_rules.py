@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,6 +28,10 @@ TABLE = [
     ("flag and monitoring stay yellow", Facts(exposure_flag=True, quarantine_kind="self_isolation"), Y),
     ("F2 with an open case is red", Facts(contact_level=2, open_case=True), R),
     ("flag with home quarantine is red", Facts(exposure_flag=True, quarantine_kind="home"), R),
+    ("test due", Facts(test_due=True), Y),
+    ("adult without a dose", Facts(unvaccinated_adult=True), Y),
+    ("test due and no dose stay yellow", Facts(test_due=True, unvaccinated_adult=True), Y),
+    ("no dose with home quarantine is red", Facts(unvaccinated_adult=True, quarantine_kind="home"), R),
 ]
 
 
@@ -60,6 +66,8 @@ facts_strategy = st.builds(
     quarantine_kind=st.sampled_from([None, "centralised", "home", "post_quarantine_monitoring", "self_isolation"]),
     exposure_flag=st.booleans(),
     contact_level=st.sampled_from([None, 0, 1, 2, 3]),
+    test_due=st.booleans(),
+    unvaccinated_adult=st.booleans(),
 )
 
 
@@ -67,9 +75,7 @@ facts_strategy = st.builds(
 def test_facts_add_risks_monotonically_M1(facts: Facts) -> None:
     """Turning on a boolean fact (a case, a flag) on top of any facts never lowers the colour."""
     before = gate_colour(facts)
-    for more in (
-        Facts(True, facts.quarantine_kind, facts.exposure_flag, facts.contact_level),
-        Facts(facts.open_case, facts.quarantine_kind, True, facts.contact_level),
-    ):
-        assert gate_colour(more) >= before
-    assert risks(facts) <= risks(Facts(True, facts.quarantine_kind, True, facts.contact_level))
+    for field in ("open_case", "exposure_flag", "test_due", "unvaccinated_adult"):
+        assert gate_colour(replace(facts, **{field: True})) >= before, field
+    everything = replace(facts, open_case=True, exposure_flag=True, test_due=True, unvaccinated_adult=True)
+    assert risks(facts) <= risks(everything)
