@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -24,7 +25,8 @@ from phongdich.orgs.scope import scope_for
 
 from . import selectors
 from .models import Directive, DirectiveTask, ResponsePlan
-from .services import directive_create, plan_record, progress_report
+from .permissions import is_command
+from .services import directive_create, plan_record, progress_report, task_add
 
 LEVEL_HELP = _("Cấp độ dịch 1–4 (xanh, vàng, cam, đỏ)")
 
@@ -258,6 +260,48 @@ class DirectiveDetailSerializer(serializers.Serializer[Any]):
     assignments = TaskAssignmentSerializer(many=True)
     percent = serializers.IntegerField(allow_null=True)
     overdue = serializers.IntegerField()
+
+
+class TaskInputSerializer(serializers.Serializer[Any]):
+    number = serializers.CharField(max_length=20, help_text=_("Ví dụ: 2.15"))
+    title = serializers.CharField(max_length=300)
+    text = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
+    assignees = serializers.ListField(child=serializers.UUIDField(), allow_empty=False, max_length=500)
+    lead = serializers.UUIDField(required=False, allow_null=True)
+    deadline_kind = serializers.CharField(max_length=10, help_text=_("once, daily, ongoing"))
+    due_at = serializers.DateTimeField(required=False, allow_null=True)
+    daily_time = serializers.TimeField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        orgs = Organisation.objects.for_user(self.context["user"])
+        wanted = set(attrs["assignees"])
+        found = list(orgs.filter(uid__in=wanted))
+        if len(found) != len(wanted):
+            raise serializers.ValidationError({"assignees": [_("Có cơ quan không thuộc phạm vi của bạn.")]})
+        attrs["assignees"] = found
+        if attrs.get("lead"):
+            lead = orgs.filter(uid=attrs["lead"]).first()
+            if lead is None:
+                raise serializers.ValidationError({"lead": [_("Không có cơ quan này trong phạm vi của bạn.")]})
+            attrs["lead"] = lead
+        return attrs
+
+
+class DirectiveTaskCreateApi(APIView):
+    @extend_schema(
+        operation_id="command_directive_tasks_create",
+        request=TaskInputSerializer,
+        responses={201: DirectiveTaskSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        summary=_("Giao một nhiệm vụ của văn bản cho các cơ quan thực hiện"),
+    )
+    def post(self, request: Request, uid: uuid.UUID) -> Response:
+        directive = selectors.directive_get(user=request.user, uid=uid)
+        if not is_command(request.user):
+            raise PermissionDenied
+        serializer = TaskInputSerializer(data=request.data, context={"user": request.user})
+        serializer.is_valid(raise_exception=True)
+        task = task_add(actor=request.user, directive=directive, **serializer.validated_data)  # type: ignore[arg-type]
+        return Response(DirectiveTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
 class DirectiveDetailApi(APIView):

@@ -222,6 +222,7 @@ def task_add(
         lead=lead,
     )
     TaskAssignment.objects.bulk_create([TaskAssignment(task=task, organisation=org) for org in orgs.values()])
+    _notify_heads(task, list(orgs.values()))
     audit(
         actor=actor,
         action=AuditAction.CREATE,
@@ -231,6 +232,30 @@ def task_add(
         detail={"directive": str(directive.uid), "assignees": sorted(str(o.uid) for o in orgs.values())},
     )
     return task
+
+
+def _notify_heads(task: DirectiveTask, organisations: list[Organisation]) -> None:
+    """Tell the heads of the assigned organisations (in-app, after commit)."""
+    from django.urls import reverse
+
+    from phongdich.notifications.services import notify
+    from phongdich.orgs.models import Role, RoleAssignment
+
+    heads = User.objects.filter(
+        pk__in=RoleAssignment.objects.active()
+        .filter(role=Role.ORGANISATION_HEAD, organisation__in=organisations)
+        .values("user")
+    )
+    if not heads.exists():
+        return
+    notify(
+        recipients=list(heads),
+        title=_("Nhiệm vụ mới: mục %(number)s của %(directive)s")
+        % {"number": task.number, "directive": str(task.directive)},
+        body=task.title,
+        url=reverse("command:tasks") + "?status=open",
+        kind="command_task",
+    )
 
 
 @transaction.atomic

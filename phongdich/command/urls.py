@@ -27,6 +27,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("command/plans/missing/", api.MissingPlanListApi.as_view(), name="command-plans-missing"),
     path("command/directives/", api.DirectiveListApi.as_view(), name="command-directives"),
     path("command/directives/<uuid:uid>/", api.DirectiveDetailApi.as_view(), name="command-directive-detail"),
+    path("command/directives/<uuid:uid>/tasks/", api.DirectiveTaskCreateApi.as_view(), name="command-directive-tasks"),
     path("command/tasks/", api.AssignmentListApi.as_view(), name="command-tasks"),
     path("command/tasks/<uuid:uid>/progress/", api.ProgressApi.as_view(), name="command-task-progress"),
 ]

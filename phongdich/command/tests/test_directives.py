@@ -374,3 +374,48 @@ def test_api_directives_tasks_and_progress_R3_R4(client: Any, cast: Any, orgs: A
     assert created.status_code == 201
     client.force_login(cast.chi)
     assert client.get(f"/api/v1/command/directives/{directive.uid}/").status_code == 404
+
+
+def test_assigned_heads_are_notified_R4(orgs: Any, cast: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from phongdich.notifications.models import Notification
+
+    d = directive_create(actor=orgs.sara, issued_on=date(2021, 5, 1), issuing_body="BCĐ", kind="directive", title="T")
+    with django_capture_on_commit_callbacks(execute=True):
+        task_add(
+            actor=orgs.sara,
+            directive=d,
+            number="1",
+            title="Rà soát học sinh",
+            assignees=[orgs.school, orgs.ubnd_city],
+            deadline_kind="ongoing",
+        )
+    sent = Notification.objects.filter(kind="command_task")
+    assert list(sent.values_list("recipient__username", flat=True)) == ["tuan"]  # the school's head; the city has none
+    assert sent.get().body == "Rà soát học sinh"
+
+
+def test_api_task_create_R4(client: Any, cast: Any, orgs: Any, directive: Directive) -> None:
+    url = f"/api/v1/command/directives/{directive.uid}/tasks/"
+    data = {
+        "number": "7",
+        "title": "Kiểm tra",
+        "assignees": [str(orgs.school.uid), str(orgs.hospital.uid)],
+        "lead": str(orgs.hospital.uid),
+        "deadline_kind": "once",
+        "due_at": "2021-11-20T17:00:00+07:00",
+    }
+    client.force_login(cast.oanh)
+    assert client.post(url, data, content_type="application/json").status_code == 403
+    client.force_login(orgs.sara)
+    created = client.post(url, data, content_type="application/json")
+    assert created.status_code == 201
+    assert created.json()["number"] == "7"
+    assert directive.tasks.get(number="7").assignments.count() == 2
+    missing = client.post(url, {**data, "number": "8", "due_at": None}, content_type="application/json")
+    assert missing.status_code == 400
+    assert "due_at" in missing.json()
+    unknown = client.post(
+        url, {**data, "number": "8", "assignees": [str(directive.uid)]}, content_type="application/json"
+    )
+    assert unknown.status_code == 400
+    assert "assignees" in unknown.json()
