@@ -171,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     fixtures = prepare_fixtures(args)
     ops.update(measure_http(args, fixtures))
+    ops["http_single_rps"]["detail"]["cost"] = measure_checkin_cost(args, fixtures)
     ops.update(measure_batch(args, fixtures))
     exposure, exposure_notes = measure_exposure(args, scale)
     ops.update(exposure)
@@ -852,6 +853,84 @@ def measure_http(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any]
             goal=GOALS["http_p99"],
         ),
     }
+
+
+def measure_checkin_cost(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any]:
+    """Where a single check-in's time goes, in this process (no HTTP, no gunicorn, no middleware).
+
+    * ``statements``: SQL statements of one check-in through the view (the poster snapshot warm);
+    * ``view_ms`` / ``bare_view_ms``: the check-in view and the bare view called directly (mean);
+    * ``insert_ms``: the one ``INSERT … SELECT`` alone, committed (``synchronous_commit`` on);
+    * ``insert_no_flush_ms`` (PostgreSQL): the same with ``synchronous_commit = off`` in this session
+      only — the difference is the wait for the WAL flush, the price of "nothing acknowledged is lost".
+    """
+    import hashlib
+
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from phongdich.checkins.api import CheckInCreateApi
+    from phongdich.checkins.selectors import poster_place
+    from phongdich.checkins.services import poster_checkin_insert
+
+    rng = random.Random(args.seed + 3)
+    n = 20 if args.smoke else 200
+    factory = RequestFactory()
+    view = CheckInCreateApi.as_view()
+
+    def request() -> Any:
+        now = dt.datetime.now(dt.UTC).isoformat()
+        body = {
+            "client_id": str(uuid.uuid4()),
+            "at": now,
+            "sent_at": now,
+            "token": rng.choice(fixtures.tokens),
+            "device": rng.choice(fixtures.devices),
+        }
+        return factory.post("/api/v1/checkins", data=json.dumps(body), content_type="application/json")
+
+    def bare(_request: Any) -> Any:
+        from django.http import HttpResponse
+
+        return HttpResponse(b"OK", content_type="text/plain")
+
+    def mean_ms(fn: Any, count: int) -> float:
+        started = time.perf_counter()
+        for _ in range(count):
+            fn()
+        return round((time.perf_counter() - started) / count * 1000, 3)
+
+    cost: dict[str, Any] = {}
+    try:
+        view(request())  # the poster snapshot, the connection
+        with CaptureQueriesContext(connection) as queries:
+            status = view(request()).status_code
+        cost["statements"] = len(queries)
+        cost["statement_kinds"] = [q["sql"].split(" ", 1)[0] for q in queries.captured_queries]
+        cost["status"] = status
+        cost["view_ms"] = mean_ms(lambda: view(request()), n)
+        cost["bare_view_ms"] = mean_ms(lambda: bare(request()), n)
+        place = poster_place(fixtures.tokens[0])
+        assert place is not None
+        hashes = [hashlib.sha256(d.encode()).hexdigest() for d in fixtures.devices]
+
+        def insert() -> None:
+            now = dt.datetime.now(dt.UTC)
+            poster_checkin_insert(code_id=place.code_id, device_hash=rng.choice(hashes), at=now, client_id=uuid.uuid4())
+
+        cost["insert_ms"] = mean_ms(insert, n)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit = off")
+            try:
+                cost["insert_no_flush_ms"] = mean_ms(insert, n)
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET synchronous_commit = on")
+    finally:
+        remove_measured_rows(fixtures.watermark)
+    return cost
 
 
 def batch_rows(args: argparse.Namespace, fixtures: Fixtures) -> list[list[dict[str, Any]]]:

@@ -378,7 +378,17 @@ class Resolver:
         uids = {i["premises"] for i in items if i.get("premises")} - set(self.premises_by_uid)
         if uids:
             self.premises_by_uid.update(dict.fromkeys(uids))
-            for premises in Premises.objects.select_related("organisation__unit").filter(uid__in=uids):
+            # Only what the scope check and the insert read: no timestamps or addresses to load.
+            lean = Premises.objects.select_related("organisation__unit").only(
+                "uid",
+                "name",
+                "is_active",
+                "organisation__name",
+                "organisation__path",
+                "organisation__unit__tree",
+                "organisation__unit__path",
+            )
+            for premises in lean.filter(uid__in=uids):
                 self.premises_by_uid[premises.uid] = premises
         people = {i["person"] for i in items if i.get("person")} - set(self.people)
         if people:

@@ -259,6 +259,26 @@ def _insert_checkins(
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     at_field, client_field = fields[2], fields[4]
     received = at_field.get_db_prep_value(now, connection)
+    if connection.vendor == "postgresql":
+        # Four arrays instead of 6 × 1,000 placeholders: a short statement, planned once, bound fast.
+        sql = (
+            f"INSERT INTO {quote(CheckIn._meta.db_table)} ({columns}) "  # noqa: S608 - names from the models
+            "SELECT p, q, a, %s, c, %s FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::uuid[]) "
+            "AS t(p, q, a, c) "
+            f"ON CONFLICT ({quote(_column('client_id'))}) DO NOTHING "
+            f"RETURNING {quote(_column('client_id'))}, {quote(_column('id'))}"
+        )
+        params_pg = [
+            now,
+            source,
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            [r[2] for r in rows],
+            [r[3] for r in rows],
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params_pg)
+            return {value: int(pk) for value, pk in cursor.fetchall()}
     params: list[Any] = []
     for premises_id, person_id, at, client_id in rows:
         params += [
@@ -380,25 +400,31 @@ class BatchResult:
     duplicates: int
 
 
-@transaction.atomic
 def checkins_record_batch(*, rows: list[BatchRow], actor: User | None, source: str = Source.BATCH) -> BatchResult:
     """Store already validated rows in one transaction; client_ids already stored (or repeated in
     the batch) are skipped by the insert itself — one statement per 1,000 rows, nothing read first."""
     now = timezone.now()
     created = 0
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        created += len(
-            _insert_checkins([(r.premises_id, r.person_id, r.at, r.client_id) for r in chunk], now=now, source=source)
-        )
+    with transaction.atomic(savepoint=False):  # the caller's transaction, if any: no savepoint
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start : start + 1000]
+            created += len(
+                _insert_checkins(
+                    [(r.premises_id, r.person_id, r.at, r.client_id) for r in chunk], now=now, source=source
+                )
+            )
+        _audit_batch(actor=actor, received=len(rows), created=created)
+    return BatchResult(created=created, duplicates=len(rows) - created)
+
+
+def _audit_batch(*, actor: User | None, received: int, created: int) -> None:
     audit(
         actor=actor,
         action=AuditAction.IMPORT,
         object_type="checkins.checkin",
         summary=f"{created} lượt quét mã"[:255],
-        detail={"received": len(rows), "created": created, "duplicates": len(rows) - created},
+        detail={"received": received, "created": created, "duplicates": received - created},
     )
-    return BatchResult(created=created, duplicates=len(rows) - created)
 
 
 # --- Retention ------------------------------------------------------------------------------

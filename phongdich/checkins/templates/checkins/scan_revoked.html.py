@@ -1,5 +1,0 @@
-BBBBBBB BBBBBBBBBBBBBBBBBBBBBBBBBBBBB BBBB
-BBBBB BBBBB gettext(u'Mã QR đã bị thu hồi') BBBBBBBB
-BBBBB BBBBBXXXXXX X XXXXXXXBBBBBBBB
-BBBBB BBBBXXXX XXXXXXXXXXXXXXXX XXXXXXXXXXXX gettext(u'Mã QR này đã bị thu hồi') XXXXX
-XXX gettext(u'Mã QR này đã bị thu hồi từ ngày %(day)s và không còn dùng để ghi nhận ra vào. Vui lòng tìm mã QR mới dán tại địa điểm, hoặc báo cho cơ quan, đơn vị để dán áp phích mới.') SS SS SSS SS SS SSS SSS SS SSSS SSSSSSS SS SSSSS SSS SSSS SS SSS SSSS SS SSSS SSS SSSS SSS SS SS SSS SSS SSS SSS SSSSS SSSS SSS SSS SS SSSSS SSS SS SS SSS SS SSSSS SSSSXXXXXXXXXXBBBBBBBB
