@@ -10,6 +10,7 @@ each day of the schedule). ``post_save`` signals queue the evaluation after the 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -23,6 +24,8 @@ from phongdich.quarantine.models import AppliesTo
 from .models import MandatoryTestRule, OrderReason, TestOrder, Trigger
 from .rules import required_tests
 from .services import order_create
+
+logger = logging.getLogger(__name__)
 
 # Events older than this many days order nothing (settings.TESTING_EVENT_MAX_AGE_DAYS overrides): a list
 # of long-standing staff imported today is not a wave of new hires.
@@ -169,10 +172,18 @@ HANDLERS = {
 }
 
 
-def _queue(kind: str, pk: int) -> None:
+def _evaluate_later(kind: str, pk: int) -> None:
+    """Queue the evaluation; a failure is logged, never raised into the write that was just committed."""
     from .tasks import evaluate_event
 
-    transaction.on_commit(lambda: evaluate_event.delay(kind, pk))
+    try:
+        evaluate_event.delay(kind, pk)
+    except Exception:
+        logger.exception("testing: could not evaluate %s %s", kind, pk)
+
+
+def _queue(kind: str, pk: int) -> None:
+    transaction.on_commit(lambda: _evaluate_later(kind, pk))
 
 
 def on_membership_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:

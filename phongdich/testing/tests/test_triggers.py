@@ -3,6 +3,7 @@ order tests after their transaction commits; the sweep catches bulk rows; nothin
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from io import StringIO
 from typing import Any
@@ -229,3 +230,28 @@ def test_order_create_is_idempotent_per_person_and_source_T1(tree: Any) -> None:
     assert m.TestOrder.objects.count() == 1
     assert first.residence_unit == tree.quan_trieu  # the hamlet's commune
     assert first.kind == m.TestKind.RAPID
+
+
+def test_a_failing_evaluation_is_logged_not_raised_into_the_committed_write_T1(
+    cast: Any, tree: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    from phongdich.testing import triggers
+
+    def broken(pk: int) -> list[m.TestOrder]:
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setitem(triggers.HANDLERS, "membership", broken)
+    caplog.set_level(logging.ERROR, logger="phongdich.testing.triggers")
+    person = PersonFactory(residence_unit=tree.quan_trieu)
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = membership_create(
+            actor=None,
+            person=person,
+            organisation=cast.enterprise,
+            position="Công nhân",
+            category="worker",
+            start_date=today(),
+        )
+    assert StaffMembership.objects.filter(pk=membership.pk).exists()
+    assert orders_of(person) == []
+    assert "could not evaluate membership" in caplog.text
