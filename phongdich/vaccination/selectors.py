@@ -17,6 +17,8 @@ from typing import Any
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 
+from phongdich.core.audit import audit
+from phongdich.core.models import AuditAction
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
@@ -333,10 +335,19 @@ def dose_page(*, user: Any, filters: DoseFilters | None = None, after: str = "",
     return Page(items, str(items[-1].uid) if more and items else None)
 
 
-def dose_get(*, user: Any, uid: Any) -> Dose:
+def dose_get(*, user: Any, uid: Any, audited: bool = True) -> Dose:
+    """One dose in scope, or 404; an audited call records a read of the person's record."""
     dose = visible_doses(user).select_related("person", "product", "lot", "site").filter(uid=_uuid(uid)).first()
     if dose is None:
         raise Http404
+    if audited:
+        audit(
+            actor=user,
+            action=AuditAction.READ,
+            obj=dose,
+            summary=f"{dose.person.full_name}: {dose.product.name} — {dose.dose_number}"[:255],
+            detail={"person": str(dose.person.uid)},
+        )
     return dose
 
 
@@ -385,7 +396,8 @@ def event_page(*, user: Any, filters: EventFilters | None = None, after: str = "
     return Page(items, str(items[-1].uid) if more and items else None)
 
 
-def event_get(*, user: Any, uid: Any) -> AdverseEvent:
+def event_get(*, user: Any, uid: Any, audited: bool = True) -> AdverseEvent:
+    """One adverse event in scope, or 404; an audited call records a read of the person's record."""
     event = (
         visible_events(user)
         .select_related("dose", "dose__person", "dose__product", "dose__lot", "dose__site")
@@ -394,6 +406,14 @@ def event_get(*, user: Any, uid: Any) -> AdverseEvent:
     )
     if event is None:
         raise Http404
+    if audited:
+        audit(
+            actor=user,
+            action=AuditAction.READ,
+            obj=event,
+            summary=f"{event.dose.person.full_name}: {event.get_severity_display()}"[:255],
+            detail={"person": str(event.dose.person.uid)},
+        )
     return event
 
 
