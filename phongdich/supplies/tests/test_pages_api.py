@@ -155,3 +155,22 @@ def test_api_items_stock_movements_and_low_stock_E6(tree: Any, cast: Any) -> Non
         quantity=20,
     )
     assert client.get(reverse("api:supplies-low-stock")).json() == []
+
+
+def test_catalogue_is_edited_in_the_admin_and_the_ledger_is_read_only_E6(client: Client, tree: Any, cast: Any) -> None:
+    from phongdich.core.models import User
+
+    User.objects.create_superuser(username="root", password=cast.password)
+    assert client.login(username="root", password=cast.password)
+    movement_record(
+        actor=None,
+        holder=holder_for(unit=tree.city),
+        item=SupplyItem.objects.get(code="gloves"),
+        kind="received",
+        quantity=3,
+    )
+    assert client.get(reverse("admin:supplies_supplyitem_changelist")).status_code == 200
+    assert client.get(reverse("admin:supplies_supplyitem_add")).status_code == 200
+    assert client.get(reverse("admin:supplies_movement_changelist")).status_code == 200
+    assert client.get(reverse("admin:supplies_movement_add")).status_code == 403
+    assert client.get(reverse("admin:screening_campaign_changelist")).status_code == 200
