@@ -268,7 +268,7 @@ def _insert_checkins(
             f"ON CONFLICT ({quote(_column('client_id'))}) DO NOTHING "
             f"RETURNING {quote(_column('client_id'))}, {quote(_column('id'))}"
         )
-        params_pg = [
+        params_pg: list[Any] = [
             now,
             source,
             [r[0] for r in rows],
