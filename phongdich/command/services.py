@@ -306,3 +306,38 @@ def progress_report(
         detail={"status": status, "evidence": bool(stored_name)},
     )
     return progress
+
+
+def overdue_reminders(*, now: datetime | None = None) -> int:
+    """Remind the heads of organisations with overdue tasks (one in-app message per organisation, listing
+    how many); returns the number of organisations reminded. Run by Celery beat after the daily cutoff."""
+    from django.urls import reverse
+
+    from phongdich.notifications.services import notify
+    from phongdich.orgs.models import Role, RoleAssignment
+
+    from .selectors import overdue_q
+
+    moment = timezone.localtime(now or timezone.now())
+    counts: dict[int, int] = {}
+    for org_id in TaskAssignment.objects.filter(overdue_q(moment)).values_list("organisation", flat=True):
+        counts[org_id] = counts.get(org_id, 0) + 1
+    reminded = 0
+    heads = (
+        RoleAssignment.objects.active()
+        .filter(role=Role.ORGANISATION_HEAD, organisation__in=list(counts))
+        .select_related("user", "organisation")
+    )
+    by_org: dict[int, list[User]] = {}
+    for ra in heads:
+        by_org.setdefault(ra.organisation_id, []).append(ra.user)  # type: ignore[arg-type]
+    for org_id, users in by_org.items():
+        notify(
+            recipients=users,
+            title=_("%(count)s nhiệm vụ quá hạn chưa hoàn thành") % {"count": counts[org_id]},
+            body=_("Vui lòng báo cáo tiến độ các nhiệm vụ quá hạn của đơn vị."),
+            url=reverse("command:tasks") + "?status=overdue",
+            kind="command_overdue",
+        )
+        reminded += 1
+    return reminded

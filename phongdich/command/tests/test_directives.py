@@ -419,3 +419,18 @@ def test_api_task_create_R4(client: Any, cast: Any, orgs: Any, directive: Direct
     )
     assert unknown.status_code == 400
     assert "assignees" in unknown.json()
+
+
+def test_overdue_reminder_reaches_the_heads_of_late_agencies_R4(
+    orgs: Any, directive: Directive, django_capture_on_commit_callbacks: Any
+) -> None:
+    from phongdich.command.tasks import remind_overdue
+    from phongdich.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue() == 2  # the school (tuan) and the enterprise (oanh); the hospital has no head
+    sent = Notification.objects.filter(kind="command_overdue")
+    assert sorted(sent.values_list("recipient__username", flat=True)) == ["oanh", "tuan"]
+    progress_report(actor=orgs.tuan, assignment=_assignment(directive, "2", orgs.school), status="done", report="Xong")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue() == 1

@@ -1,0 +1,13 @@
+"""Background jobs of the command app (Celery beat reminds of overdue tasks every afternoon)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import overdue_reminders
+
+
+@shared_task(name="phongdich.command.tasks.remind_overdue")
+def remind_overdue() -> int:
+    """Remind the heads of organisations with overdue tasks; returns how many organisations."""
+    return overdue_reminders()
