@@ -51,6 +51,11 @@ from .selectors import (
 )
 from .services import dose_record, event_report
 
+# Choice fields are plain strings listed in the help text (no schema enum to collide with other apps').
+SEVERITY_HELP = " | ".join(Severity.values)
+OUTCOME_HELP = " | ".join(AefiOutcome.values)
+CAUSALITY_HELP = " | ".join(Causality.values) + _(" (trống khi chưa có kết luận)")
+
 
 class VaccineProductSerializer(serializers.ModelSerializer[VaccineProduct]):
     class Meta:
@@ -77,14 +82,14 @@ class VaccinationSiteSerializer(serializers.ModelSerializer[VaccinationSite]):
         read_only_fields = fields
 
 
-class DosePersonSerializer(serializers.Serializer[Any]):
+class VaccinationDosePersonSerializer(serializers.Serializer[Any]):
     uid = serializers.UUIDField()
     full_name = serializers.CharField()
     birth_year = serializers.IntegerField()
 
 
-class DoseSerializer(serializers.ModelSerializer[Dose]):
-    person = DosePersonSerializer()
+class VaccinationDoseSerializer(serializers.ModelSerializer[Dose]):
+    person = VaccinationDosePersonSerializer()
     product = serializers.CharField(source="product.code")
     lot = serializers.CharField(source="lot.lot_number", default="", allow_null=True)
     site = serializers.CharField(source="site.name", default="", allow_null=True)
@@ -107,7 +112,7 @@ class DoseSerializer(serializers.ModelSerializer[Dose]):
         read_only_fields = fields
 
 
-class DoseCreateSerializer(serializers.Serializer[Any]):
+class VaccinationDoseCreateSerializer(serializers.Serializer[Any]):
     person = serializers.UUIDField()
     product = serializers.SlugField(help_text=_("Mã vắc xin, ví dụ astrazeneca"))
     lot = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Số lô"))
@@ -120,7 +125,7 @@ class DoseCreateSerializer(serializers.Serializer[Any]):
 
 DosePageSerializer = inline_serializer(
     name="VaccinationDosePage",
-    fields={"next": serializers.URLField(allow_null=True), "results": DoseSerializer(many=True)},
+    fields={"next": serializers.URLField(allow_null=True), "results": VaccinationDoseSerializer(many=True)},
 )
 
 
@@ -172,17 +177,20 @@ class DoseListCreateApi(APIView):
         except Http404:
             raise serializers.ValidationError({"person": [_("Mã định danh không hợp lệ.")]}) from None
         return Response(
-            {"next": next_page_url(request, page.next_after), "results": DoseSerializer(page.items, many=True).data}
+            {
+                "next": next_page_url(request, page.next_after),
+                "results": VaccinationDoseSerializer(page.items, many=True).data,
+            }
         )
 
     @extend_schema(
         operation_id="vaccination_doses_create",
-        request=DoseCreateSerializer,
-        responses={201: DoseSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        request=VaccinationDoseCreateSerializer,
+        responses={201: VaccinationDoseSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
         summary=_("Ghi một mũi tiêm (ghi nhật ký)"),
     )
     def post(self, request: Request) -> Response:
-        serializer = DoseCreateSerializer(data=request.data)
+        serializer = VaccinationDoseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         person = Person.objects.for_user(request.user).active().filter(uid=data["person"]).first()
@@ -213,18 +221,20 @@ class DoseListCreateApi(APIView):
             exception_reason=data["exception_reason"],
             note=data["note"],
         )
-        return Response(DoseSerializer(dose).data, status=status.HTTP_201_CREATED)
+        return Response(VaccinationDoseSerializer(dose).data, status=status.HTTP_201_CREATED)
 
 
 class DoseDetailApi(APIView):
     @extend_schema(
-        operation_id="vaccination_doses_retrieve", responses=DoseSerializer, summary=_("Xem một mũi tiêm (ghi nhật ký)")
+        operation_id="vaccination_doses_retrieve",
+        responses=VaccinationDoseSerializer,
+        summary=_("Xem một mũi tiêm (ghi nhật ký)"),
     )
     def get(self, request: Request, uid: Any) -> Response:
-        return Response(DoseSerializer(dose_get(user=request.user, uid=uid)).data)
+        return Response(VaccinationDoseSerializer(dose_get(user=request.user, uid=uid)).data)
 
 
-class CoverageCountsSerializer(serializers.Serializer[Any]):
+class VaccinationCoverageCountsSerializer(serializers.Serializer[Any]):
     population = serializers.IntegerField()
     adults = serializers.IntegerField()
     adults_one_dose = serializers.IntegerField()
@@ -238,19 +248,19 @@ class CoverageCountsSerializer(serializers.Serializer[Any]):
     elderly_full_pct = serializers.FloatField(allow_null=True)
 
 
-class CoverageRowSerializer(serializers.Serializer[Any]):
+class VaccinationCoverageRowSerializer(serializers.Serializer[Any]):
     unit = UnitBriefSerializer(allow_null=True)
     band = serializers.CharField()
-    coverage = CoverageCountsSerializer()
+    coverage = VaccinationCoverageCountsSerializer()
 
 
-class CoverageSerializer(serializers.Serializer[Any]):
+class VaccinationCoverageSerializer(serializers.Serializer[Any]):
     unit = UnitBriefSerializer()
     on = serializers.DateField()
     elderly_age = serializers.IntegerField()
-    total = CoverageCountsSerializer()
-    children = CoverageRowSerializer(many=True)
-    bands = CoverageRowSerializer(many=True)
+    total = VaccinationCoverageCountsSerializer()
+    children = VaccinationCoverageRowSerializer(many=True)
+    bands = VaccinationCoverageRowSerializer(many=True)
 
 
 class CoverageApi(APIView):
@@ -261,7 +271,7 @@ class CoverageApi(APIView):
             OpenApiParameter("on", str, description=_("Ngày (YYYY-MM-DD), mặc định hôm nay")),
             OpenApiParameter("elderly_age", int, enum=[50, 65]),
         ],
-        responses=CoverageSerializer,
+        responses=VaccinationCoverageSerializer,
         summary=_("Độ bao phủ tiêm chủng theo địa bàn cư trú và nhóm tuổi"),
     )
     def get(self, request: Request) -> Response:
@@ -283,10 +293,10 @@ class CoverageApi(APIView):
             if unit is None:
                 raise Http404
         report = coverage_report(user=request.user, on=on, unit=unit, elderly_age=int(elderly))
-        return Response(CoverageSerializer(report).data)
+        return Response(VaccinationCoverageSerializer(report).data)
 
 
-class PriorityGroupCountSerializer(serializers.Serializer[Any]):
+class VaccinationPriorityGroupCountSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(source="group.code")
     name = serializers.CharField(source="group.name")
     parent_code = serializers.CharField(source="group.parent.code", default="", allow_null=True)
@@ -295,7 +305,7 @@ class PriorityGroupCountSerializer(serializers.Serializer[Any]):
     full = serializers.IntegerField()
 
 
-class PriorityListSerializer(serializers.ModelSerializer[PriorityList]):
+class VaccinationPriorityListSerializer(serializers.ModelSerializer[PriorityList]):
     groups = serializers.SerializerMethodField()
 
     class Meta:
@@ -303,24 +313,24 @@ class PriorityListSerializer(serializers.ModelSerializer[PriorityList]):
         fields = ["uid", "code", "name", "source", "effective_from", "effective_to", "uncertain", "groups"]
         read_only_fields = fields
 
-    @extend_schema_field(PriorityGroupCountSerializer(many=True))
+    @extend_schema_field(VaccinationPriorityGroupCountSerializer(many=True))
     def get_groups(self, obj: PriorityList) -> Any:
         counts = priority_counts(user=self.context["request"].user, priority_list=obj)
-        return PriorityGroupCountSerializer(counts, many=True).data
+        return VaccinationPriorityGroupCountSerializer(counts, many=True).data
 
 
 class PriorityListApi(generics.ListAPIView[PriorityList]):
-    serializer_class = PriorityListSerializer
+    serializer_class = VaccinationPriorityListSerializer
     queryset = PriorityList.objects.all()
 
 
-class AefiSerializer(serializers.ModelSerializer[AdverseEvent]):
+class VaccinationAefiSerializer(serializers.ModelSerializer[AdverseEvent]):
     dose = serializers.UUIDField(source="dose.uid")
-    person = DosePersonSerializer(source="dose.person")
+    person = VaccinationDosePersonSerializer(source="dose.person")
     product = serializers.CharField(source="dose.product.code")
-    severity = serializers.ChoiceField(choices=Severity.choices)
-    outcome = serializers.ChoiceField(choices=AefiOutcome.choices)
-    causality = serializers.ChoiceField(choices=Causality.choices, allow_blank=True)
+    severity = serializers.CharField(help_text=SEVERITY_HELP)
+    outcome = serializers.CharField(help_text=OUTCOME_HELP)
+    causality = serializers.CharField(help_text=CAUSALITY_HELP)
 
     class Meta:
         model = AdverseEvent
@@ -344,20 +354,30 @@ class AefiSerializer(serializers.ModelSerializer[AdverseEvent]):
         read_only_fields = fields
 
 
-class AefiCreateSerializer(serializers.Serializer[Any]):
+class VaccinationAefiCreateSerializer(serializers.Serializer[Any]):
     dose = serializers.UUIDField()
     onset_at = serializers.DateTimeField()
     symptoms = serializers.CharField()
-    severity = serializers.ChoiceField(choices=Severity.choices)
+    severity = serializers.CharField(help_text=SEVERITY_HELP)
     reported_by = serializers.CharField(max_length=120)
     reported_at = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     reported_on = serializers.DateField(required=False, allow_null=True, default=None)
-    outcome = serializers.ChoiceField(choices=AefiOutcome.choices, default=AefiOutcome.UNKNOWN)
+    outcome = serializers.CharField(default=AefiOutcome.UNKNOWN, help_text=OUTCOME_HELP)
+
+    def validate_severity(self, value: str) -> str:
+        if value not in Severity.values:
+            raise serializers.ValidationError(_("Mức độ phản ứng không hợp lệ."))
+        return value
+
+    def validate_outcome(self, value: str) -> str:
+        if value not in AefiOutcome.values:
+            raise serializers.ValidationError(_("Kết quả theo dõi không hợp lệ."))
+        return value
 
 
 AefiPageSerializer = inline_serializer(
     name="VaccinationAefiPage",
-    fields={"next": serializers.URLField(allow_null=True), "results": AefiSerializer(many=True)},
+    fields={"next": serializers.URLField(allow_null=True), "results": VaccinationAefiSerializer(many=True)},
 )
 
 
@@ -389,17 +409,20 @@ class EventListCreateApi(APIView):
             size=limit,
         )
         return Response(
-            {"next": next_page_url(request, page.next_after), "results": AefiSerializer(page.items, many=True).data}
+            {
+                "next": next_page_url(request, page.next_after),
+                "results": VaccinationAefiSerializer(page.items, many=True).data,
+            }
         )
 
     @extend_schema(
         operation_id="vaccination_adverse_events_create",
-        request=AefiCreateSerializer,
-        responses={201: AefiSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
+        request=VaccinationAefiCreateSerializer,
+        responses={201: VaccinationAefiSerializer, 400: OpenApiResponse(description=_("Lỗi theo từng trường"))},
         summary=_("Báo cáo một phản ứng sau tiêm (ghi nhật ký)"),
     )
     def post(self, request: Request) -> Response:
-        serializer = AefiCreateSerializer(data=request.data)
+        serializer = VaccinationAefiCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         try:
@@ -407,14 +430,14 @@ class EventListCreateApi(APIView):
         except Http404:
             raise serializers.ValidationError({"dose": [_("Không tìm thấy mũi tiêm này trong địa bàn.")]}) from None
         event = event_report(actor=request.user, dose=dose, **data)
-        return Response(AefiSerializer(event).data, status=status.HTTP_201_CREATED)
+        return Response(VaccinationAefiSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
 class EventDetailApi(APIView):
     @extend_schema(
         operation_id="vaccination_adverse_events_retrieve",
-        responses=AefiSerializer,
+        responses=VaccinationAefiSerializer,
         summary=_("Xem một phản ứng sau tiêm (ghi nhật ký)"),
     )
     def get(self, request: Request, uid: Any) -> Response:
-        return Response(AefiSerializer(event_get(user=request.user, uid=uid)).data)
+        return Response(VaccinationAefiSerializer(event_get(user=request.user, uid=uid)).data)
