@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from phongdich.core.exports import EXPORT_MAX_ROWS, ExportFile, audited_export
 
 from .models import TestOrder
-from .selectors import OrderFilters, order_queryset
+from .selectors import OrderFilters, order_queryset, overdue_summary
 
 
 def orders_export(*, user: Any, filters: OrderFilters) -> ExportFile:
@@ -39,4 +39,19 @@ def orders_export(*, user: Any, filters: OrderFilters) -> ExportFile:
             "organisation": str(filters.organisation.uid) if filters.organisation else "",
         },
         name="chi-dinh-xet-nghiem",
+    )
+
+
+def overdue_export(*, user: Any, by: str) -> ExportFile:
+    """The overdue summary as shown: one row per commune (or organisation) with its count."""
+    rows = overdue_summary(user=user, by=by)
+    place = _("Cơ quan, đơn vị") if by == "organisation" else _("Xã, phường")
+    return audited_export(
+        user=user,
+        model=TestOrder,
+        columns=[(place, lambda r: r.name), (_("Số chỉ định quá hạn"), lambda r: r.count)],
+        rows=rows,
+        summary=_("Xuất tổng hợp chỉ định quá hạn (%(count)s dòng, XLSX)") % {"count": len(rows)},
+        detail={"by": by, "overdue": True},
+        name="chi-dinh-qua-han",
     )

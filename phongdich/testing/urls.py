@@ -6,6 +6,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.order_list_view, name="orders"),
     path("export.xlsx", views.order_export_view, name="orders-export"),
     path("overdue/", views.overdue_view, name="overdue"),
+    path("overdue/export.xlsx", views.overdue_export_view, name="overdue-export"),
     path("orders/new/", views.order_create_view, name="order-create"),
     path("orders/<uuid:uid>/", views.order_detail_view, name="order"),
     path("orders/<uuid:uid>/sample/", views.sample_take_view, name="sample-take"),

@@ -24,7 +24,7 @@ from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
 from phongdich.people.selectors import person_get_for_write
 
-from .exports import orders_export
+from .exports import orders_export, overdue_export
 from .forms import CancelForm, ImportForm, LabForm, OrderForm, ReceiveForm, ResultForm, RuleForm, SampleForm
 from .imports import results_import
 from .models import MandatoryTestRule, OrderReason, OrderStatus, Sample
@@ -163,6 +163,13 @@ def order_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã chỉ định xét nghiệm."))
             return redirect("testing:order", uid=order.uid)
     return render(request, "testing/order_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_GET
+def overdue_export_view(request: HttpRequest) -> HttpResponse:
+    by = "organisation" if request.GET.get("by") == "organisation" else "unit"
+    return _download(overdue_export(user=request.user, by=by))
 
 
 @login_required

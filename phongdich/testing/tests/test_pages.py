@@ -103,6 +103,10 @@ def test_overdue_summary_per_unit_and_per_organisation_with_drill_down_T1(
     ).content.decode()
     assert body.count(reverse("testing:order", args=[m.TestOrder.objects.filter(source_key="a").get().uid])) == 1
     assert str(m.TestOrder.objects.get(source_key="c").uid) not in body
+    response = client.get(reverse("testing:overdue-export"), {"by": "organisation"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert list(sheet.iter_rows(min_row=2, values_only=True)) == [("Công ty TNHH Mẫu", 2)]
+    assert AuditLog.objects.filter(action="export", detail__by="organisation").count() == 1
     login(client, cast.chi, cast)
     body = client.get(reverse("testing:overdue")).content.decode()
     assert "Phường Quán Triều" not in body
