@@ -4,12 +4,13 @@ standing-committee member, files kept under a temporary MEDIA_ROOT, and PDF/JPEG
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
@@ -64,3 +65,50 @@ def plan_data() -> dict[str, Any]:
         "approved_on": date(2021, 11, 10),
         "approved_by": "Nguyễn Văn A, Giám đốc",
     }
+
+
+def _aware(day: date, hour: int = 17) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+@pytest.fixture
+def directive(orgs: Any, cast: Any) -> Any:
+    from phongdich.command.services import directive_create, task_add
+
+    d = directive_create(
+        actor=orgs.sara,
+        number="600-CV/TU",
+        issued_on=date(2021, 11, 6),
+        issuing_body="Tỉnh ủy Thái Nguyên",
+        kind="official_letter",
+        title="Tăng cường kiểm soát phòng, chống dịch",
+    )
+    today = timezone.localdate()
+    # "2": past deadline (school, enterprise); "2.10": deadline tomorrow (city); "2.9": daily (hospital, lead).
+    task_add(
+        actor=orgs.sara,
+        directive=d,
+        number="2",
+        title="Khai báo bằng mã QR tại trụ sở",
+        assignees=[orgs.school, orgs.enterprise],
+        due_at=_aware(today - timedelta(days=3)),
+    )
+    task_add(
+        actor=orgs.sara,
+        directive=d,
+        number="2.10",
+        title="Xây dựng phương án theo cấp độ",
+        assignees=[orgs.ubnd_city],
+        due_at=_aware(today + timedelta(days=1)),
+    )
+    task_add(
+        actor=cast.alice,
+        directive=d,
+        number="2.9",
+        title="Báo cáo hằng ngày",
+        assignees=[],
+        lead=orgs.hospital,
+        deadline_kind="daily",
+        daily_time=time(0, 0),  # any moment of today is past the cutoff: overdue until reported before it
+    )
+    return d

@@ -3,7 +3,7 @@ completion through the database, scope (an agency sees the directives assigning 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -26,51 +26,6 @@ from phongdich.core.models import AuditLog
 from .conftest import jpeg, pdf
 
 pytestmark = pytest.mark.django_db
-
-
-def _aware(day: date, hour: int = 17) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)))
-
-
-@pytest.fixture
-def directive(orgs: Any, cast: Any) -> Directive:
-    d = directive_create(
-        actor=orgs.sara,
-        number="600-CV/TU",
-        issued_on=date(2021, 11, 6),
-        issuing_body="Tỉnh ủy Thái Nguyên",
-        kind="official_letter",
-        title="Tăng cường kiểm soát phòng, chống dịch",
-    )
-    today = timezone.localdate()
-    # 1: past deadline, school and enterprise; 2: deadline tomorrow, city; 3: daily before 16:00, hospital.
-    task_add(
-        actor=orgs.sara,
-        directive=d,
-        number="2",
-        title="Khai báo bằng mã QR tại trụ sở",
-        assignees=[orgs.school, orgs.enterprise],
-        due_at=_aware(today - timedelta(days=3)),
-    )
-    task_add(
-        actor=orgs.sara,
-        directive=d,
-        number="2.10",
-        title="Xây dựng phương án theo cấp độ",
-        assignees=[orgs.ubnd_city],
-        due_at=_aware(today + timedelta(days=1)),
-    )
-    task_add(
-        actor=cast.alice,
-        directive=d,
-        number="2.9",
-        title="Báo cáo hằng ngày",
-        assignees=[],
-        lead=orgs.hospital,
-        deadline_kind="daily",
-        daily_time=time(0, 0),  # any moment of today is past the cutoff: overdue until reported before it
-    )
-    return d
 
 
 def _assignment(d: Directive, number: str, org: Any) -> TaskAssignment:
