@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "phongdich.core.context_processors.site",
                 "phongdich.dashboard.context_processors.nav",
+                "phongdich.notifications.context_processors.unread",
             ],
         },
     },
@@ -258,6 +259,15 @@ SPECTACULAR_SETTINGS = {
         "EpisodeStatusEnum": "phongdich.quarantine.models.EpisodeStatus",
         "FacilityKindEnum": "phongdich.quarantine.models.FacilityKind",
         "ClusterStatusEnum": "phongdich.cases.models.ClusterStatus",
+        "TestKindEnum": "phongdich.testing.models.TestKind",
+        "SupplyMovementKindEnum": "phongdich.supplies.models.MovementKind",
+        "SupplyItemCategoryEnum": "phongdich.supplies.models.ItemCategory",
+        "ScreeningPeriodEnum": "phongdich.screening.models.Period",
+        "ScreeningSampleModeEnum": "phongdich.screening.models.SampleMode",
+        "TipKindEnum": "phongdich.hotlines.models.TipKind",
+        "TipStatusEnum": "phongdich.hotlines.models.TipStatus",
+        "TipOutcomeEnum": "phongdich.hotlines.models.TipOutcome",
+        "TipChannelEnum": "phongdich.hotlines.models.TipChannel",
     },
 }
 
@@ -283,6 +293,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Notifications -------------------------------------------------------------------
+# The SMS gateway (a dotted path to a SmsGateway class); the embedded default writes to var/sms/.
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "phongdich.notifications.sms.FileSmsGateway")
 
 # --- QR check-in (checkins app) -------------------------------------------------------
 # Check-ins older than this many days are purged every night (Celery beat, purge_checkins).

@@ -53,14 +53,16 @@ GROUP_OF: dict[str, str] = {
     "screening": "testing",
     "supplies": "testing",
     "vaccination": "vaccination",
+    "coverage": "vaccination",
     "aefi": "vaccination",
     "checkins": "qr",
     "gate": "qr",
     "exposures": "qr",
     "directives": "command",
+    "tasks": "command",
     "plans": "command",
-    "hotlines": "command",
     "tips": "command",
+    "hotlines": "command",
     "geo": "admin",
     "orgs": "admin",
     "followed": "admin",
@@ -102,9 +104,25 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
         candidates.append(("quarantine", _("Cách ly"), url_or_none("quarantine:episodes")))
         candidates.append(("declarations", _("Khai báo y tế"), url_or_none("declarations:list")))
         candidates.append(("movements", _("Di biến động"), url_or_none("movements:list")))
+        candidates.append(("testing", _("Chỉ định xét nghiệm"), url_or_none("testing:orders")))
+        candidates.append(("labs", _("Phòng xét nghiệm"), url_or_none("testing:labs")))
+        candidates.append(("screening", _("Sàng lọc ngẫu nhiên"), url_or_none("screening:campaigns")))
+        candidates.append(("supplies", _("Vật tư"), url_or_none("supplies:overview")))
+        candidates.append(("vaccination", _("Mũi tiêm"), url_or_none("vaccination:doses")))
+        candidates.append(("coverage", _("Độ bao phủ vắc xin"), url_or_none("vaccination:coverage")))
+        candidates.append(("aefi", _("Phản ứng sau tiêm"), url_or_none("vaccination:events")))
         candidates.append(("zones", _("Vùng dịch"), url_or_none("zones:area_list")))
+        candidates.append(("control_zones", _("Cách ly, phong tỏa vùng"), url_or_none("zones:control_list")))
+        candidates.append(("transport_passes", _("Luồng xanh vận tải"), url_or_none("zones:pass_list")))
+        candidates.append(("levels", _("Cấp độ dịch"), url_or_none("levels:overview")))
         candidates.append(("checkins", _("Mã QR"), url_or_none("checkins:index")))
         candidates.append(("gate", _("Trực cổng"), url_or_none("healthpass:gate_select")))
+        candidates.append(("exposures", _("Đối chiếu tiếp xúc"), url_or_none("exposures:pending")))
+        candidates.append(("directives", _("Văn bản chỉ đạo"), url_or_none("command:directives")))
+        candidates.append(("tasks", _("Nhiệm vụ được giao"), url_or_none("command:tasks")))
+        candidates.append(("plans", _("Phương án theo cấp độ"), url_or_none("command:plans_missing")))
+        candidates.append(("tips", _("Tin báo"), url_or_none("hotlines:tips")))
+        candidates.append(("hotlines", _("Đường dây nóng, đội phản ứng"), url_or_none("hotlines:directory")))
     candidates.append(("geo", _("Địa bàn"), url_or_none("geo:index")))
     candidates.append(("orgs", _("Cơ quan"), url_or_none("orgs:list")))
     if user.is_superuser or scope.roles & FOLLOWER_ROLES:

@@ -32,6 +32,13 @@ def test_commune_officer_signs_in_and_sees_only_their_commune_D4(
     assert "Phường Quán Triều" in page.locator("#roles").inner_text()
     assert page.locator("nav.mainnav a", has_text="Nhật ký").count() == 0
 
+    # Pages sit in menus: open "Giám sát", follow "Nhân khẩu"; a click elsewhere closes the menu.
+    menu = page.locator("nav.mainnav details.navgroup", has_text="Giám sát")
+    assert not page.locator("nav.mainnav a", has_text="Nhân khẩu").is_visible()
+    menu.locator("summary").click()
+    page.locator("main").click()
+    assert not page.locator("nav.mainnav a", has_text="Nhân khẩu").is_visible()
+    menu.locator("summary").click()
     page.locator("nav.mainnav a", has_text="Nhân khẩu").click()
     page.wait_for_load_state()
     listing = page.locator("main").inner_text()
