@@ -303,3 +303,15 @@ def test_api_enters_a_lab_result_with_validation_T3(
     from phongdich.cases.models import Case
 
     assert Case.objects.filter(person=sample.order.person, status="confirmed").exists()
+
+
+def test_organisation_head_sees_the_orders_of_their_staff_only_T1(
+    client: Client, tree: Any, cast: Any, resident: Callable[..., Person]
+) -> None:
+    staff = overdue_order(resident(full_name="Vũ Thị Công Nhân"), key="staff", organisation=cast.enterprise)
+    overdue_order(resident(full_name="Ngô Văn Người Khác"), key="other")
+    login(client, cast.oanh, cast)
+    body = client.get(reverse("testing:orders")).content.decode()
+    assert "Vũ Thị Công Nhân" in body
+    assert "Ngô Văn Người Khác" not in body
+    assert client.get(reverse("testing:order", args=[staff.uid])).status_code == 200
