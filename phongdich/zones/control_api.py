@@ -27,6 +27,7 @@ from .control_selectors import (
     ZONE_STATUSES,
     check_queryset,
     checkpoint_get,
+    checkpoint_list,
     measure_sets,
     pass_get,
     pass_queryset,
@@ -34,7 +35,17 @@ from .control_selectors import (
     zone_list,
 )
 from .control_services import pass_check, pass_issue, pass_reissue, pass_revoke
-from .models import ControlZone, MeasureSet, PassCheck, PassResult, PublicTransport, TransportPass, ZoneArea, ZoneKind
+from .models import (
+    Checkpoint,
+    ControlZone,
+    MeasureSet,
+    PassCheck,
+    PassResult,
+    PublicTransport,
+    TransportPass,
+    ZoneArea,
+    ZoneKind,
+)
 from .pass_tokens import token_for
 from .passes import pass_status, public_url
 
@@ -224,6 +235,18 @@ class TransportPassCheckSerializer(serializers.ModelSerializer[PassCheck]):
         read_only_fields = fields
 
 
+class TransportCheckpointSerializer(serializers.ModelSerializer[Any]):
+    unit = UnitBriefSerializer()
+    zone: serializers.SlugRelatedField[ControlZone] = serializers.SlugRelatedField(
+        slug_field="uid", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Checkpoint
+        fields = ["uid", "name", "unit", "zone", "is_active"]
+        read_only_fields = fields
+
+
 class TransportPassCheckInputSerializer(serializers.Serializer):
     checkpoint = serializers.UUIDField(help_text=_("uid của chốt kiểm soát"))
     code = serializers.CharField(max_length=400, help_text=_("Nội dung mã QR đã quét hoặc mã in dưới mã QR"))
@@ -375,3 +398,14 @@ class CheckListCreateApi(generics.ListAPIView):
         checkpoint = checkpoint_get(user=request.user, uid=serializer.validated_data["checkpoint"])
         outcome = pass_check(actor=request.user, checkpoint=checkpoint, code=serializer.validated_data["code"])  # type: ignore[arg-type]
         return Response(TransportPassCheckSerializer(outcome.check).data, status=status.HTTP_201_CREATED)
+
+
+class CheckpointListApi(generics.ListAPIView):
+    serializer_class = TransportCheckpointSerializer
+
+    def get_queryset(self) -> Any:
+        return checkpoint_list(user=self.request.user)
+
+    @extend_schema(operation_id="transport_checkpoints_list", summary=_("Chốt kiểm soát đang hoạt động trong địa bàn"))
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)

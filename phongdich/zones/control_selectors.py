@@ -31,6 +31,7 @@ from phongdich.orgs.scope import Scope, scope_for
 from phongdich.people.models import Person, PersonQuerySet, StaffMembership
 from phongdich.people.selectors import PersonPage, _page
 
+from .measures import MeasureRules, strictest
 from .models import Checkpoint, ControlZone, MeasureSet, PassCheck, TransportPass
 from .plates import normalise_plate
 
@@ -183,6 +184,21 @@ def measure_sets(*, on: date | None = None) -> QuerySet[MeasureSet]:
     if on is not None:
         qs = qs.filter(effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
     return qs.order_by("level", "effective_from", "code")
+
+
+def zones_covering_unit(*, unit: Unit, on: date) -> list[ControlZone]:
+    """The zones in force on ``on`` that hold ``unit`` (a zone over its commune or district holds a hamlet)."""
+    above = _ancestor_paths(unit.path)
+    qs = zones_in_force(on=on).filter(
+        pk__in=ControlZone.objects.filter(units__tree=unit.tree, units__path__in=above).values("pk")
+    )
+    return list(qs.select_related("measure_set").order_by("start_date", "id"))
+
+
+def rules_in_force(*, unit: Unit, on: date) -> MeasureRules:
+    """The measures that apply in ``unit`` on ``on``: the strictest of the zones holding it (none: no
+    measures). What gatherings ask before allowing one (``measures.decide``)."""
+    return strictest([zone.measure_set.rules() for zone in zones_covering_unit(unit=unit, on=on)])
 
 
 def measure_set_for_level(level: int, *, on: date) -> MeasureSet | None:

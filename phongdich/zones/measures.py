@@ -134,3 +134,31 @@ def decide(
         return Decision(True, _("Được ra ngoài; thực hiện 5K."), "stay_home" in rules.uncertain)
     # Goods, farm produce and production inputs keep flowing through every zone (Z2).
     return Decision(True, _("Hàng hóa, nông sản, nguyên liệu sản xuất được lưu thông."), False)
+
+
+def _min_cap(values: list[int | None]) -> int | None:
+    caps = [v for v in values if v is not None]
+    return min(caps) if caps else None
+
+
+_TRANSPORT_ORDER = (PUBLIC_TRANSPORT_NORMAL, PUBLIC_TRANSPORT_LIMITED, PUBLIC_TRANSPORT_STOPPED)
+
+
+def strictest(sets: list[MeasureRules]) -> MeasureRules:
+    """Where several zones overlap (a locked-down hamlet inside a distancing commune), each measure at its
+    strictest: the smallest caps, the largest distance, anything stopped or closed in one set. A measure
+    stays flagged uncertain when any set flags it. No set: no measures."""
+    if not sets:
+        return MeasureRules()
+    distances = [s.min_distance_m for s in sets if s.min_distance_m is not None]
+    return MeasureRules(
+        indoor_gathering_cap=_min_cap([s.indoor_gathering_cap for s in sets]),
+        outdoor_gathering_cap=_min_cap([s.outdoor_gathering_cap for s in sets]),
+        events_stopped=any(s.events_stopped for s in sets),
+        min_distance_m=max(distances) if distances else None,
+        non_essential_closed=any(s.non_essential_closed for s in sets),
+        closed_business_kinds=frozenset().union(*(s.closed_business_kinds for s in sets)),
+        public_transport=max((s.public_transport for s in sets), key=_TRANSPORT_ORDER.index),
+        stay_home=any(s.stay_home for s in sets),
+        uncertain=frozenset().union(*(s.uncertain for s in sets)),
+    )

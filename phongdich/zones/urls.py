@@ -45,6 +45,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("transport-passes/<uuid:uid>/", control_api.PassDetailApi.as_view(), name="transport-passes-detail"),
     path("transport-passes/<uuid:uid>/revoke/", control_api.PassRevokeApi.as_view(), name="transport-passes-revoke"),
     path("transport-passes/<uuid:uid>/reissue/", control_api.PassReissueApi.as_view(), name="transport-passes-reissue"),
+    path("transport-checkpoints/", control_api.CheckpointListApi.as_view(), name="transport-checkpoints-list"),
     path("transport-pass-checks/", control_api.CheckListCreateApi.as_view(), name="transport-pass-checks-list"),
 ]
 

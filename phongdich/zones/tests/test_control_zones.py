@@ -14,12 +14,15 @@ from phongdich.core.models import AuditAction, AuditLog
 from phongdich.zones.control_selectors import (
     people_in_zones,
     person_zones,
+    rules_in_force,
     zone_list,
     zone_people,
     zone_people_queryset,
     zone_person_ids,
+    zones_covering_unit,
 )
 from phongdich.zones.control_services import zone_create, zone_lift, zone_update
+from phongdich.zones.measures import gathering_cap
 from phongdich.zones.models import ControlZone, MeasureSet, ZoneArea, ZoneKind
 
 from .control_world import World, build_world
@@ -192,3 +195,15 @@ def test_status_filter_active_and_ended_Z1(tree: Any, world: World) -> None:
     admin = User.objects.create_superuser("root", password="x")
     assert [z.name for z in zone_list(user=admin, status="active", on=on)] == ["mở"]
     assert [z.name for z in zone_list(user=admin, status="ended", on=on)] == ["cũ"]
+
+
+def test_rules_in_force_in_a_hamlet_are_the_strictest_of_the_zones_holding_it_Z1(tree: Any, world: World) -> None:
+    make(world.ct15, units=[tree.quan_trieu], zone_kind=ZoneKind.SOCIAL_DISTANCING, end_date=date(2021, 6, 30))
+    make(world.ct16, area=ZoneArea.HAMLET, units=[tree.xom1], start_date=date(2021, 5, 25))
+    assert [z.measure_set.code for z in zones_covering_unit(unit=tree.xom1, on=START)] == ["ct15"]
+    assert gathering_cap(rules_in_force(unit=tree.xom1, on=START), indoors=True) == 20
+    assert gathering_cap(rules_in_force(unit=tree.xom1, on=date(2021, 5, 26)), indoors=True) == 2
+    # The commune itself is not inside its hamlet's lockdown; Quang Vinh is in no zone.
+    assert gathering_cap(rules_in_force(unit=tree.quan_trieu, on=date(2021, 5, 26)), indoors=True) == 20
+    assert gathering_cap(rules_in_force(unit=tree.quang_vinh, on=date(2021, 5, 26)), indoors=True) is None
+    assert zones_covering_unit(unit=tree.xom1, on=date(2030, 1, 1))[0].measure_set.code == "ct16"

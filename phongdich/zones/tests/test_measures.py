@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from phongdich.zones.measures import Activity, MeasureRules, decide, gathering_cap
+from phongdich.zones.measures import Activity, MeasureRules, decide, gathering_cap, strictest
 from phongdich.zones.models import MEASURE_FIELDS, MeasureSet
 
 
@@ -115,3 +115,20 @@ def test_questions_without_their_facts_are_refused_Z1() -> None:
         decide(MeasureRules(), Activity.BUSINESS)
     with pytest.raises(ValueError):
         decide(MeasureRules(), "dancing")
+
+
+@pytest.mark.django_db
+def test_overlapping_zones_apply_each_measure_at_its_strictest_Z1() -> None:
+    ct15, ct16, ct19 = rules("ct15"), rules("ct16"), rules("ct19")
+    both = strictest([ct15, ct19])
+    assert (both.indoor_gathering_cap, both.outdoor_gathering_cap) == (20, 9)
+    assert both.min_distance_m == Decimal("2.0")
+    assert both.non_essential_closed
+    assert both.closed_business_kinds == ct19.closed_business_kinds
+    assert both.public_transport == "limited"
+    assert both.uncertain == ct15.uncertain | ct19.uncertain
+    assert strictest([ct15, ct16]).public_transport == "stopped"
+    assert strictest([ct15, ct16]).stay_home
+    assert strictest([ct19]) == ct19
+    assert strictest([]) == MeasureRules()
+    assert decide(strictest([]), Activity.GATHERING, size=1000).allowed

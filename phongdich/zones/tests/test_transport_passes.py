@@ -152,6 +152,8 @@ def test_api_issue_list_detail_revoke_and_check_Z2(tree: Any, cast: Any) -> None
     assert api.get(reverse("api:transport-passes-detail", args=[uid])).status_code == 200
     assert AuditLog.objects.filter(action=AuditAction.READ, object_uid=uid).exists()
     point = checkpoint(tree.quan_trieu)
+    listed = api.get(reverse("api:transport-checkpoints-list")).json()["results"]
+    assert [c["uid"] for c in listed] == [str(point.uid)]
     check = api.post(
         reverse("api:transport-pass-checks-list"), {"checkpoint": str(point.uid), "code": body["qr_url"]}, format="json"
     )
@@ -168,6 +170,7 @@ def test_api_issue_list_detail_revoke_and_check_Z2(tree: Any, cast: Any) -> None
     assert api.get(reverse("api:transport-passes-detail", args=[uid])).status_code == 404
     assert api.get(reverse("api:transport-passes-list")).json()["results"] == []
     assert api.get(reverse("api:transport-pass-checks-list")).json()["results"] == []
+    assert api.get(reverse("api:transport-checkpoints-list")).json()["results"] == []
 
 
 def test_api_bad_input_gives_vietnamese_field_errors_Z2(tree: Any, cast: Any) -> None:
