@@ -240,18 +240,15 @@ def _report(assignment: TaskAssignment, status: str, at: datetime) -> None:
 
 def _progress(directive: Directive, spec: DirectiveSpec, rng: random.Random) -> None:
     """Reports: one-off tasks mostly done (a few late, a few never: overdue); standing ones a mix; the daily
-    report of today from most agencies before 16:00."""
-    now = timezone.localtime()
+    reports of today come from ``_daily_reports``."""
     issued = _local(spec.issued_on, time(9, 0))
     tasks = {t.number: t for t in spec.tasks}
     for assignment in TaskAssignment.objects.filter(task__directive=directive).select_related("task").order_by("id"):
         task_spec = tasks[assignment.task.number]
         roll = rng.random()
         if task_spec.daily is not None:
-            cutoff = now.replace(hour=task_spec.daily.hour, minute=0, second=0, microsecond=0) - timedelta(minutes=30)
-            if roll < 0.75:
-                _report(assignment, "in_progress", min(cutoff, now - timedelta(minutes=5)))
-        elif task_spec.due is not None:
+            continue  # today's daily reports: _daily_reports
+        if task_spec.due is not None:
             due = _local(*task_spec.due)
             if roll < 0.55:
                 _report(assignment, "done", due - timedelta(hours=rng.randint(2, 20)))
@@ -268,6 +265,28 @@ def _progress(directive: Directive, spec: DirectiveSpec, rng: random.Random) -> 
             _report(assignment, "in_progress", issued + timedelta(days=rng.randint(1, 4)))
         elif roll < 0.85:
             _report(assignment, "blocked", issued + timedelta(days=3))
+
+
+def _daily_reports(rng: random.Random) -> int:
+    """Today's reports on the daily tasks (``trước 16h00 hằng ngày``) from most agencies, half an hour before
+    the cutoff (or just now, earlier in the day); agencies that already reported today are kept."""
+    now = timezone.localtime()
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    sent = 0
+    daily = TaskAssignment.objects.filter(task__deadline_kind="daily", task__directive__text=DEMO_NOTE)
+    for assignment in daily.select_related("task").order_by("id"):
+        if rng.random() >= 0.75 or assignment.status == "done":
+            continue
+        if assignment.last_reported_at is not None and assignment.last_reported_at >= today:
+            continue
+        daily_time = assignment.task.daily_time or time(16, 0)
+        cutoff = now.replace(hour=daily_time.hour, minute=daily_time.minute)
+        moment = min(cutoff - timedelta(minutes=30), now - timedelta(minutes=5))
+        if moment < today:
+            continue
+        _report(assignment, "in_progress", moment)
+        sent += 1
+    return sent
 
 
 def _directive(spec: DirectiveSpec, orgs: dict[str, Organisation], rng: random.Random) -> bool:
@@ -339,6 +358,7 @@ def step_command(demo: Demo) -> None:
     rng = random.Random(demo.seed + 6)
     orgs = _organisations(demo)
     added = sum(_directive(spec, orgs, rng) for spec in DIRECTIVES)
+    _daily_reports(random.Random(f"{demo.seed}-{timezone.localdate()}"))
     plans = _plans(orgs)
     overdue = TaskAssignment.objects.filter(overdue_q(timezone.localtime())).count()
     with_plans = ResponsePlan.objects.values("organisation").distinct().count()
