@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
         "TipStatusEnum": "phongdich.hotlines.models.TipStatus",
         "TipOutcomeEnum": "phongdich.hotlines.models.TipOutcome",
         "TipChannelEnum": "phongdich.hotlines.models.TipChannel",
+        "EpidemicLevelEnum": "phongdich.levels.models.EpidemicLevel",
+        "UnitLevelEnum": "phongdich.geo.models.Level",
     },
 }
 
@@ -318,4 +320,6 @@ CHECKIN_BATCH_MAX = 1000
 CELERY_BEAT_SCHEDULE = {
     # Check-ins older than CHECKIN_RETENTION_DAYS are deleted every night (audited with the count).
     "checkins-purge": {"task": "phongdich.checkins.tasks.purge_checkins", "schedule": crontab(hour=2, minute=30)},
+    # Epidemic levels of every unit for the ISO week just ended (Z3), published with 48 hours' notice of a raise.
+    "levels-weekly": {"task": "levels.assess_last_week", "schedule": crontab(day_of_week="mon", hour=6, minute=0)},
 }
