@@ -269,6 +269,10 @@ SPECTACULAR_SETTINGS = {
         "TipOutcomeEnum": "phongdich.hotlines.models.TipOutcome",
         "TipChannelEnum": "phongdich.hotlines.models.TipChannel",
         "EpidemicLevelEnum": "phongdich.levels.models.EpidemicLevel",
+        "TestOutcomeEnum": "phongdich.testing.models.Outcome",
+        "TestOrderStatusEnum": "phongdich.testing.models.OrderStatus",
+        "TestOrderReasonEnum": "phongdich.testing.models.OrderReason",
+        "TestTriggerEnum": "phongdich.testing.models.Trigger",
         "UnitLevelEnum": "phongdich.geo.models.Level",
     },
 }
@@ -321,5 +325,7 @@ CELERY_BEAT_SCHEDULE = {
     # Check-ins older than CHECKIN_RETENTION_DAYS are deleted every night (audited with the count).
     "checkins-purge": {"task": "phongdich.checkins.tasks.purge_checkins", "schedule": crontab(hour=2, minute=30)},
     # Epidemic levels of every unit for the ISO week just ended (Z3), published with 48 hours' notice of a raise.
+    # Mandatory test orders for recent events written in bulk, without signals (T1).
+    "testing-sweep": {"task": "testing.sweep", "schedule": crontab(hour=1, minute=15)},
     "levels-weekly": {"task": "levels.assess_last_week", "schedule": crontab(day_of_week="mon", hour=6, minute=0)},
 }
