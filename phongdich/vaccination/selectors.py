@@ -164,15 +164,19 @@ def coverage_rows(
     ):
         c = result[(row["commune"], row.get("band", ""))]
         c.population, c.adults, c.elderly = row["n"], row["n_adults"], row["n_elderly"]
+    # Doses are numbered without gaps and only the last one can be removed, so a person with any dose has
+    # exactly one dose 1, and a fully vaccinated person exactly one dose that completes the series: both
+    # are plain counts. Only boosters (a third, a fourth dose …) need DISTINCT, over their few rows.
+    one_q = Q(dose_number=1)
     for row in (
         doses_q.values(*keys)
         .annotate(
-            one=Count("person", distinct=True),
-            full=Count("person", distinct=True, filter=full_q),
+            one=Count("pk", filter=one_q),
+            full=Count("pk", filter=full_q),
             booster=Count("person", distinct=True, filter=booster_q),
-            a_one=Count("person", distinct=True, filter=p_adult),
-            a_full=Count("person", distinct=True, filter=p_adult & full_q),
-            e_full=Count("person", distinct=True, filter=p_elderly & full_q),
+            a_one=Count("pk", filter=p_adult & one_q),
+            a_full=Count("pk", filter=p_adult & full_q),
+            e_full=Count("pk", filter=p_elderly & full_q),
         )
         .order_by()
     ):
