@@ -131,8 +131,10 @@ def coverage_rows(
     under: Unit | None = None,
     elderly_age: int = ELDERLY_AGE,
     by_band: bool = False,
+    by_residence: bool = False,
 ) -> dict[tuple[int, str], Coverage]:
-    """Coverage keyed by (commune id, age band) — the band is "" unless ``by_band``."""
+    """Coverage keyed by (commune id, age band) — the band is "" unless ``by_band``; with ``by_residence``
+    keyed by the residence unit itself (a commune's hamlets apart)."""
     people = Person.objects.active().filter(_born_by(on), residence_unit__level__gte=Level.COMMUNE)
     doses = Dose.objects.filter(
         given_on__lte=on, person__merged_into__isnull=True, person__residence_unit__level__gte=Level.COMMUNE
@@ -142,8 +144,12 @@ def coverage_rows(
         doses = doses.filter(
             person__residence_unit__tree=under.tree, person__residence_unit__path__startswith=under.path
         )
-    people_q = people.annotate(commune=_commune_expr())
-    doses_q = doses.annotate(commune=_commune_expr("person__"))
+    if by_residence:
+        people_q = people.annotate(commune=F("residence_unit_id"))
+        doses_q = doses.annotate(commune=F("person__residence_unit_id"))
+    else:
+        people_q = people.annotate(commune=_commune_expr())
+        doses_q = doses.annotate(commune=_commune_expr("person__"))
     if commune_ids is not None:
         ids = list(commune_ids)
         people_q = people_q.filter(commune__in=ids)
@@ -223,7 +229,7 @@ class CoverageReport:
     total: Coverage
     children: list[CoverageRow]
     bands: list[CoverageRow]
-    child_level: int | None
+    child_level: int | None  # None for a commune: the children are its hamlets (not a drill-down)
 
 
 def coverage_units(user: Any) -> QuerySet[Unit]:
@@ -235,7 +241,7 @@ def coverage_report(*, user: Any, on: date, unit: Unit | None, elderly_age: int 
     scope = scope_for(user)
     if unit is None:
         if scope.everything:
-            unit = Unit.objects.filter(level=Level.PROVINCE).order_by("tree", "path").first()
+            unit = Unit.objects.current_tree().filter(level=Level.PROVINCE).order_by("path").first()
         else:
             unit = coverage_units(user).order_by("level", "path").first()
         if unit is None:
@@ -261,6 +267,15 @@ def coverage_report(*, user: Any, on: date, unit: Unit | None, elderly_age: int 
     if child_level is not None:
         for child in Unit.objects.filter(parent=unit, level=child_level).order_by("path"):
             children.append(CoverageRow(child, "", by_child.get(child.pk, Coverage())))
+    else:
+        # A commune: its hamlets, then the residents recorded at the commune itself (no hamlet).
+        by_unit = {
+            k[0]: c for k, c in coverage_rows(on=on, under=unit, elderly_age=elderly_age, by_residence=True).items()
+        }
+        for hamlet in Unit.objects.filter(parent=unit, level=Level.HAMLET).order_by("path"):
+            children.append(CoverageRow(hamlet, "", by_unit.get(hamlet.pk, Coverage())))
+        if children and unit.pk in by_unit:
+            children.append(CoverageRow(None, "", by_unit[unit.pk]))
     bands = [CoverageRow(None, key, by_band.get(key, Coverage())) for key, _low in AGE_BANDS]
     return CoverageReport(unit, on, elderly_age, total, children, bands, child_level)
 

@@ -113,3 +113,11 @@ def test_report_is_scoped_V1(tree: Any, cast: Any, population: Any) -> None:
     assert coverage_report(user=cast.cuong, on=TODAY, unit=None).unit == tree.quan_trieu
     with pytest.raises(Http404):
         coverage_report(user=cast.cuong, on=TODAY, unit=tree.quang_vinh)
+
+
+def test_commune_report_lists_its_hamlets_V1(tree: Any, cast: Any, population: Any) -> None:
+    report = coverage_report(user=cast.cuong, on=TODAY, unit=tree.quan_trieu)
+    assert report.child_level is None
+    rows = [(r.unit, r.coverage.population, r.coverage.one_dose) for r in report.children]
+    # the hamlet (3 residents, 2 vaccinated), then the residents recorded at the commune itself
+    assert rows == [(tree.xom1, 3, 2), (None, 3, 2)]
