@@ -327,5 +327,10 @@ CELERY_BEAT_SCHEDULE = {
     # Epidemic levels of every unit for the ISO week just ended (Z3), published with 48 hours' notice of a raise.
     # Mandatory test orders for recent events written in bulk, without signals (T1).
     "testing-sweep": {"task": "testing.sweep", "schedule": crontab(hour=1, minute=15)},
+    # Heads of agencies with overdue directive tasks are reminded (R4).
+    "command-remind-overdue": {
+        "task": "phongdich.command.tasks.remind_overdue",
+        "schedule": crontab(hour=16, minute=15),
+    },
     "levels-weekly": {"task": "levels.assess_last_week", "schedule": crontab(day_of_week="mon", hour=6, minute=0)},
 }

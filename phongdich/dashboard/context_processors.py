@@ -10,8 +10,23 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from phongdich.core.access import can_read_audit
+from phongdich.orgs.models import Role
 from phongdich.orgs.permissions import FOLLOWER_ROLES, can_manage_roles
 from phongdich.orgs.scope import scope_for
+
+CHECKPOINT_ROLES = frozenset(
+    {
+        Role.PROVINCE_ADMIN,
+        Role.STEERING_COMMITTEE,
+        Role.HEALTH,
+        Role.POLICE,
+        Role.MILITARY,
+        Role.DISTRICT_OFFICER,
+        Role.COMMUNE_OFFICER,
+        Role.HAMLET_HEAD,
+    }
+)
+COMMAND_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.STEERING_COMMITTEE, Role.STANDING_COMMITTEE})
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,7 @@ GROUP_OF: dict[str, str] = {
     "zones": "zones",
     "control_zones": "zones",
     "transport_passes": "zones",
+    "checkpoints": "zones",
     "levels": "zones",
     "testing": "testing",
     "labs": "testing",
@@ -61,6 +77,7 @@ GROUP_OF: dict[str, str] = {
     "directives": "command",
     "tasks": "command",
     "plans": "command",
+    "command_overview": "command",
     "tips": "command",
     "hotlines": "command",
     "geo": "admin",
@@ -114,6 +131,8 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
         candidates.append(("zones", _("Vùng dịch"), url_or_none("zones:area_list")))
         candidates.append(("control_zones", _("Cách ly, phong tỏa vùng"), url_or_none("zones:control_list")))
         candidates.append(("transport_passes", _("Luồng xanh vận tải"), url_or_none("zones:pass_list")))
+        if user.is_superuser or scope.roles & CHECKPOINT_ROLES:
+            candidates.append(("checkpoints", _("Chốt kiểm soát"), url_or_none("zones:checkpoint_list")))
         candidates.append(("levels", _("Cấp độ dịch"), url_or_none("levels:overview")))
         candidates.append(("checkins", _("Mã QR"), url_or_none("checkins:index")))
         candidates.append(("gate", _("Trực cổng"), url_or_none("healthpass:gate_select")))
@@ -121,6 +140,8 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
         candidates.append(("directives", _("Văn bản chỉ đạo"), url_or_none("command:directives")))
         candidates.append(("tasks", _("Nhiệm vụ được giao"), url_or_none("command:tasks")))
         candidates.append(("plans", _("Phương án theo cấp độ"), url_or_none("command:plans_missing")))
+        if user.is_superuser or scope.roles & COMMAND_ROLES:
+            candidates.append(("command_overview", _("Tổng hợp thực hiện chỉ đạo"), url_or_none("command:overview")))
         candidates.append(("tips", _("Tin báo"), url_or_none("hotlines:tips")))
         candidates.append(("hotlines", _("Đường dây nóng, đội phản ứng"), url_or_none("hotlines:directory")))
     candidates.append(("geo", _("Địa bàn"), url_or_none("geo:index")))

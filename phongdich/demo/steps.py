@@ -36,12 +36,20 @@ from phongdich.people.models import Person, StaffCategory, StaffMembership
 from . import catalogue
 from .catalogue import LoginSpec, OrgSpec
 from .checkins import step_checkins
+from .command import step_command
+from .control_zones import step_control_zones
 from .declarations import step_declarations
 from .epidemic_areas import step_epidemic_areas
+from .hotlines import step_hotlines
+from .levels import step_levels
 from .movements import step_movements
 from .outbreak import step_outbreak
 from .quarantine import step_quarantine
+from .screening import step_screening
+from .supplies import step_supplies
 from .synthetic import REFERENCE_YEAR, Employer, PopulationGenerator, people_bulk_create, residences_for
+from .testing import step_testing
+from .vaccination import step_vaccination
 
 LOGINS_FILE = "demo-logins.json"
 
@@ -560,8 +568,24 @@ STEPS: list[tuple[str, Step]] = [
     ("declarations", step_declarations),
     ("movements", step_movements),
     ("outbreak", step_outbreak),
+    ("control_zones", step_control_zones),
     ("checkins", step_checkins),
+    ("testing", step_testing),
+    ("screening", step_screening),
+    ("supplies", step_supplies),
+    ("vaccination", step_vaccination),
+    ("command", step_command),
+    ("hotlines", step_hotlines),
+    ("levels", step_levels),
 ]
+
+
+def steps_until(name: str | None) -> list[tuple[str, Step]]:
+    """The steps up to and including ``name`` (every step for None): a shorter demo for a test or a trial."""
+    if name is None:
+        return list(STEPS)
+    names = [step_name for step_name, _step in STEPS]
+    return STEPS[: names.index(name) + 1]
 
 
 def run(demo: Demo, steps: list[tuple[str, Step]] | None = None) -> Demo:

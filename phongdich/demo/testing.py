@@ -81,6 +81,8 @@ def _new_hires(rng: random.Random, factory: Organisation) -> int:
             residence_unit__path__startswith=factory.unit.path.rsplit("/", 2)[0] + "/",
         ).order_by("id")[:200]
     )
+    # New workers answer to the factory's head, like the rest of its staff.
+    head = StaffMembership.objects.filter(organisation=factory, is_head=True, end_date__isnull=True).first()
     hired = 0
     for person in rng.sample(candidates, min(NEW_HIRES, len(candidates))):
         membership_create(
@@ -89,8 +91,10 @@ def _new_hires(rng: random.Random, factory: Organisation) -> int:
             organisation=factory,
             position=NEW_HIRE_POSITION,
             category=StaffCategory.WORKER,
+            manager=head,
             start_date=today - timedelta(days=rng.randint(0, 5)),
         )
+        Person.objects.filter(pk=person.pk).update(organisation=factory)  # their workplace, as for all staff
         hired += 1
     return hired
 

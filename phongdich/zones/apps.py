@@ -10,6 +10,8 @@ class ZonesConfig(AppConfig):
     def ready(self) -> None:
         from phongdich.people.panels import register_panel
 
+        from .control_panels import control_zones_panel
         from .panels import exposures_panel
 
         register_panel("exposures", exposures_panel, order=30)
+        register_panel("control_zones", control_zones_panel, order=31)

@@ -62,13 +62,25 @@ IN_SCOPE = (
 )
 
 
+def _with(*extra: str) -> tuple[str, ...]:
+    """IN_SCOPE with the role-bound items (checkpoints, command overview) in their places."""
+    keys: list[str] = []
+    for key in IN_SCOPE:
+        keys.append(key)
+        if key == "transport_passes" and "checkpoints" in extra:
+            keys.append("checkpoints")
+        if key == "plans" and "command_overview" in extra:
+            keys.append("command_overview")
+    return tuple(keys)
+
+
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("alice", (*IN_SCOPE, "roles", "audit")),
-        ("dan", IN_SCOPE),
-        ("cuong", IN_SCOPE),
-        ("hoa", IN_SCOPE),
+        ("alice", (*_with("checkpoints", "command_overview"), "roles", "audit")),
+        ("dan", _with("checkpoints")),
+        ("cuong", _with("checkpoints")),
+        ("hoa", _with("checkpoints")),
         ("oanh", IN_SCOPE),
     ],
 )
@@ -78,7 +90,7 @@ def test_nav_items_per_role_D4(cast: Any, persona: str, expected: tuple[str, ...
 
 def test_nav_for_superuser_has_admin_D4(db: Any) -> None:
     root = User.objects.create_superuser("root", "root@example.org", "x")
-    assert _keys(root) == _present(*IN_SCOPE, "followed", "roles", "audit", "admin")
+    assert _keys(root) == _present(*_with("checkpoints", "command_overview"), "followed", "roles", "audit", "admin")
 
 
 def test_nav_for_committee_member_has_followed_D5(cast: Any, tree: Any) -> None:

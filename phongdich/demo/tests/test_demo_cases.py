@@ -25,7 +25,7 @@ SEED_001 = (
 @pytest.mark.django_db
 def test_demo_registers_seed_001_cases_once_C1_C2_C5(settings: Any, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path
-    options: dict[str, Any] = {"people": 300, "verbosity": 0, "stderr": io.StringIO()}
+    options: dict[str, Any] = {"people": 300, "verbosity": 0, "stderr": io.StringIO(), "until": "cases"}
     call_command("demo", stdout=io.StringIO(), **options)
     admin = User.objects.get(username="admin")
     start = timezone.make_aware(datetime(2021, 11, 1))

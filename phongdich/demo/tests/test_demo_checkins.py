@@ -26,7 +26,7 @@ PEOPLE = 300
 def test_demo_checkins_codes_checkins_and_exposures_idempotently_M1_C4(settings: Any, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path
     out = io.StringIO()
-    call_command("demo", people=PEOPLE, verbosity=1, stdout=out, stderr=io.StringIO())
+    call_command("demo", people=PEOPLE, verbosity=1, stdout=out, stderr=io.StringIO(), until="checkins")
     assert "Mã QR:" in out.getvalue()
     active = PremisesCode.objects.active().values("premises__organisation")
     with_codes = Organisation.objects.filter(pk__in=active).count()

@@ -31,7 +31,7 @@ def var_dir(settings: Any, tmp_path: Path) -> Path:
 
 def run_demo(**options: Any) -> str:
     out = io.StringIO()
-    call_command("demo", people=PEOPLE, verbosity=0, stdout=out, stderr=io.StringIO(), **options)
+    call_command("demo", people=PEOPLE, verbosity=0, stdout=out, stderr=io.StringIO(), until="users", **options)
     return out.getvalue()
 
 

@@ -31,7 +31,7 @@ def _counts() -> tuple[int, int, int]:
 @pytest.mark.django_db
 def test_demo_control_zones_around_the_outbreak_idempotently_Z1_Z2(settings: Any, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path
-    call_command("demo", people=PEOPLE, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("demo", people=PEOPLE, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO(), until="control_zones")
     # A small demo may leave the chosen hamlet empty: give it a resident, as a larger demo would.
     cluster = Cluster.objects.get(name=CLUSTER_NAME)
     hamlet = _outbreak_hamlet(cluster, Unit.objects.get(tree="2021", code="05878"))

@@ -18,7 +18,9 @@ PEOPLE = 300
 
 def run_demo(**options: Any) -> str:
     out = io.StringIO()
-    call_command("demo", people=PEOPLE, verbosity=0, stdout=out, stderr=io.StringIO(), **options)
+    call_command(
+        "demo", people=PEOPLE, verbosity=0, stdout=out, stderr=io.StringIO(), until="epidemic_areas", **options
+    )
     return out.getvalue()
 
 

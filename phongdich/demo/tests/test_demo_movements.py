@@ -22,7 +22,7 @@ PEOPLE = 300
 @pytest.mark.django_db
 def test_demo_movements_flags_arrivals_from_da_nang_idempotently_M3(settings: Any, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path
-    call_command("demo", people=PEOPLE, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("demo", people=PEOPLE, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO(), until="movements")
     out = io.StringIO()
     step_movements(Demo(people=PEOPLE, out=out, progress=None))
     arrivals = Movement.objects.filter(note=DEMO_NOTE, direction=Direction.ARRIVAL)

@@ -35,7 +35,7 @@ def _counts() -> tuple[int, ...]:
 @pytest.mark.django_db
 def test_demo_outbreak_builds_a_growing_factory_cluster_once_C3_C4(settings: Any, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path
-    call_command("demo", people=300, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("demo", people=300, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO(), until="outbreak")
     out = io.StringIO()
     step_outbreak(Demo(people=300, out=out, progress=None))
     cluster = Cluster.objects.select_related("organisation", "unit").get(name=CLUSTER_NAME)

@@ -24,6 +24,12 @@ class Command(BaseCommand):
             "--people", type=int, default=20_000, help="số nhân khẩu giả lập (mặc định 20 000; chỉ lần nạp đầu)"
         )
         parser.add_argument("--seed", type=int, default=2021, help="hạt giống ngẫu nhiên của dữ liệu giả lập")
+        parser.add_argument(
+            "--until",
+            choices=[name for name, _step in steps.STEPS],
+            default=None,
+            help="dừng sau bước này (mặc định: chạy mọi bước)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -34,7 +40,7 @@ class Command(BaseCommand):
             out=self.stdout,
             progress=None if quiet else sys.stderr,
         )
-        steps.run(demo)
+        steps.run(demo, steps.steps_until(options["until"]))
         self.stdout.write(f"Xong trong {time.monotonic() - started:.1f} giây.\n")
         self.stdout.write(self.logins_table(demo.logins))
         self.stdout.write(f"\nĐịa chỉ: {settings.SITE_URL}/\n")
