@@ -36,7 +36,11 @@ def doses_export(*, user: Any, filters: DoseFilters) -> ExportFile:
         ],
         rows=rows,
         summary=_("Xuất %(count)s mũi tiêm (XLSX)") % {"count": len(rows)},
-        detail={"product": filters.product, "dose_number": filters.dose_number or ""},
+        detail={
+            "product": filters.product,
+            "dose_number": filters.dose_number or "",
+            "unit": str(filters.unit.uid) if filters.unit else "",
+        },
         name="mui-tiem",
     )
 

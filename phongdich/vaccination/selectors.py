@@ -322,6 +322,7 @@ class DoseFilters:
     site: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    unit: Unit | None = None  # residence within this unit's subtree
 
 
 def dose_list(*, user: Any, filters: DoseFilters | None = None) -> QuerySet[Dose]:
@@ -339,6 +340,8 @@ def dose_list(*, user: Any, filters: DoseFilters | None = None) -> QuerySet[Dose
         qs = qs.filter(given_on__gte=f.date_from)
     if f.date_to:
         qs = qs.filter(given_on__lte=f.date_to)
+    if f.unit is not None:
+        qs = qs.filter(person__residence_unit__in=Unit.objects.subtree(f.unit).values("pk"))
     return qs.select_related("person", "person__residence_unit", "product", "lot", "site").order_by("-given_on", "-id")
 
 

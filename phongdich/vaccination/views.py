@@ -74,7 +74,7 @@ from .services import (
     site_create,
 )
 
-DOSE_FILTER_KEYS = ("product", "dose_number", "person", "date_from", "date_to")
+DOSE_FILTER_KEYS = ("product", "dose_number", "person", "date_from", "date_to", "unit")
 EVENT_FILTER_KEYS = ("severity", "outcome", "causality", "unreviewed")
 
 
@@ -118,12 +118,15 @@ def _dose_filters(request: HttpRequest) -> tuple[DoseFilters, dict[str, str]]:
     params = filter_params(request, DOSE_FILTER_KEYS)
     product = params.get("product", "")
     number = params.get("dose_number", "")
+    unit_uid = _uid(params.get("unit", ""))
+    unit = coverage_units(request.user).filter(uid=unit_uid).first() if unit_uid else None
     filters = DoseFilters(
         product=product if VaccineProduct.objects.filter(code=product).exists() else "",
         dose_number=int(number) if number.isdigit() and 0 < int(number) < 10 else None,
         person=_uid(params.get("person", "")),
         date_from=_date(params.get("date_from", "")),
         date_to=_date(params.get("date_to", "")),
+        unit=unit,
     )
     clean = {
         "product": filters.product,
@@ -131,6 +134,7 @@ def _dose_filters(request: HttpRequest) -> tuple[DoseFilters, dict[str, str]]:
         "person": filters.person,
         "date_from": filters.date_from.isoformat() if filters.date_from else "",
         "date_to": filters.date_to.isoformat() if filters.date_to else "",
+        "unit": str(unit.uid) if unit else "",
     }
     return filters, {k: v for k, v in clean.items() if v}
 
@@ -146,6 +150,7 @@ def dose_list_view(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "person": person,
         "products": VaccineProduct.objects.order_by("name"),
+        "units": coverage_units(request.user).order_by("level", "name")[:400],
         "can_record": can_record(request.user),
         **page_links(request, params, page.next_after),
     }

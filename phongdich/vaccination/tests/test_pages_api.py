@@ -47,6 +47,11 @@ def test_dose_list_is_scoped_and_export_is_audited_V1(client: Client, tree: Any,
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Trần Thị Xóm Một"]
     assert AuditLog.objects.filter(actor=cast.cuong, action="export", object_type="vaccination.dose").exists()
+    client.logout()
+    login(client, cast.dan, cast)
+    body = client.get(reverse("vaccination:doses"), {"unit": str(tree.quang_vinh.uid)}).content.decode()
+    assert "Lê Văn Quang Vinh" in body
+    assert "Trần Thị Xóm Một" not in body
 
 
 def test_dose_list_pages_by_keyset_V1(client: Client, tree: Any, cast: Any) -> None:
