@@ -1,6 +1,6 @@
 """A factory, end to end: new hires and a symptomatic declaration are ordered tests by the rules; the new
 hires' PCR samples go in a pool that comes back positive; each is re-tested alone; the positive re-test
-becomes a confirmed community case (T1, T3)."""
+becomes a confirmed community case (T1, T3); the commune's level rises in the next weekly assessment (Z3)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from phongdich.cases.models import Case, CaseStatus, DetectedIn
 from phongdich.declarations.services import declaration_file
+from phongdich.levels.models import Assessment
+from phongdich.levels.services import levels_assess_week
+from phongdich.levels.tests.helpers import set_population
 from phongdich.people.staff_services import membership_create
 from phongdich.people.tests.factories import PersonFactory
 from phongdich.people.validators import cccd_make
@@ -19,8 +22,18 @@ from phongdich.testing import services as s
 from phongdich.testing.selectors import order_outcomes
 
 
-def test_scenario_factory_T1_T3(cast: Any, tree: Any, django_capture_on_commit_callbacks: Any) -> None:
+def _commune_level(tree: Any, week: Any) -> int:
+    levels_assess_week(actor=None, week_start=week, rules_code="4800", publish=False)
+    return Assessment.objects.get(unit=tree.dac_son, week_start=week).level
+
+
+def test_scenario_factory_T1_T3_Z3(cast: Any, tree: Any, django_capture_on_commit_callbacks: Any) -> None:
     today = timezone.localdate()
+    week = today - timedelta(days=today.weekday())
+    # Đắc Sơn (the factory's commune) has 4,000 people: one community case in a week is 25 per 100,000.
+    for unit, population in ((tree.province, 1_300_000), (tree.pho_yen, 150_000), (tree.dac_son, 4_000)):
+        set_population(unit, population)
+    assert _commune_level(tree, week) == 1  # no case this week: level 1 (green)
     # The province decides that new hires at factories get a PCR test (the rule is data, with its source).
     rule = m.MandatoryTestRule.objects.get(trigger=m.Trigger.NEW_HIRE)
     s.rule_update(actor=cast.alice, rule=rule, kind=m.TestKind.PCR, source="Công văn 123/UBND-KGVX (mô phỏng)")
@@ -87,3 +100,9 @@ def test_scenario_factory_T1_T3(cast: Any, tree: Any, django_capture_on_commit_c
     outcomes = order_outcomes([o.pk for o in hire_orders])
     assert outcomes == {o.pk: ("positive" if o.person == workers[2] else "negative") for o in hire_orders}
     assert order_outcomes([cough_order.pk]) == {cough_order.pk: None}
+
+    # The next assessment counts the community case: 25 per 100,000 (band 20–< 50, coverage not met) → level 2.
+    assert _commune_level(tree, week) == 2
+    assessment = Assessment.objects.get(unit=tree.dac_son, week_start=week)
+    assert assessment.counts["community_cases"] == 1
+    assert assessment.indicators["community_cases_per_100k_week"] == 25.0
