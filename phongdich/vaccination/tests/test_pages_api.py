@@ -280,3 +280,23 @@ def test_today_default_not_in_future_V1(tree: Any) -> None:
 
     with pytest.raises(ValidationFailed):
         dose(person, day=timezone.localdate() + timedelta(days=1))
+
+
+def test_import_page_shows_row_errors_and_writes_nothing_V1(client: Client, tree: Any, cast: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    person = PersonFactory(residence_unit=tree.quan_trieu, with_cccd=True)
+    login(client, cast.cuong, cast)
+    bad = SimpleUploadedFile(
+        "mui.csv",
+        f"Số CCCD,Vắc xin,Ngày tiêm\n{person.cccd},Moderna,01/07/2021\n{person.cccd},Moderna,05/07/2021\n".encode(),
+    )
+    response = client.post(reverse("vaccination:import"), {"file": bad})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Tệp có lỗi, chưa ghi dòng nào" in body
+    assert "ít nhất 28 ngày" in body
+    assert not Dose.objects.exists()
+    good = SimpleUploadedFile("mui.csv", f"Số CCCD,Vắc xin,Ngày tiêm\n{person.cccd},Moderna,01/07/2021\n".encode())
+    assert client.post(reverse("vaccination:import"), {"file": good}).status_code == 302
+    assert Dose.objects.get(person=person).dose_number == 1
