@@ -262,6 +262,7 @@ SPECTACULAR_SETTINGS = {
         "TestKindEnum": "phongdich.testing.models.TestKind",
         "SupplyMovementKindEnum": "phongdich.supplies.models.MovementKind",
         "SupplyItemCategoryEnum": "phongdich.supplies.models.ItemCategory",
+        "StaffCategoryEnum": "phongdich.people.models.StaffCategory",
         "ScreeningPeriodEnum": "phongdich.screening.models.Period",
         "ScreeningSampleModeEnum": "phongdich.screening.models.SampleMode",
         "TipKindEnum": "phongdich.hotlines.models.TipKind",
