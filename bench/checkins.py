@@ -109,6 +109,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--requests", type=int, default=3000, help="single check-ins over HTTP (and bare requests)")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads for the single check-ins")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per gunicorn worker: 1 = sync workers (default); more = gthread workers",
+    )
     parser.add_argument("--batches", type=int, default=20, help="batches of 1,000 rows through the endpoint")
     parser.add_argument("--cases", type=int, default=40, help="cases whose exposures are queried")
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds at most per HTTP job")
@@ -116,6 +122,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=None, help="results file (bench/results/…)")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres:///"), help="server URL")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the bench database")
+    parser.add_argument("--note", action="append", default=[], help="a note for the results file (repeatable)")
     parser.add_argument("--build-only", action="store_true", help="build (or check) the bench database, time nothing")
     args = parser.parse_args(argv)
     if args.smoke:
@@ -168,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     load_before = os.getloadavg()[0]
     ops: dict[str, Any] = {}
-    notes: list[str] = []
+    notes: list[str] = list(args.note)
     fixtures = prepare_fixtures(args)
     ops.update(measure_http(args, fixtures))
     ops["http_single_rps"]["detail"]["cost"] = measure_checkin_cost(args, fixtures)
@@ -191,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "settings": {
             "gunicorn_workers": 2,
+            "gunicorn_worker_class": "sync" if args.threads <= 1 else f"gthread ({args.threads} threads)",
             "client_concurrency": args.concurrency,
             "requests": args.requests,
             "batches": args.batches,
@@ -712,7 +720,8 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn_server(args: argparse.Namespace) -> Iterator[int]:
-    """gunicorn, 2 sync workers, on 127.0.0.1 only, with the bench settings; always stopped."""
+    """gunicorn, 2 workers (sync, or gthread with ``--threads``), on 127.0.0.1 only, with the bench
+    settings; always stopped."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
     env.update(database_env(args))
@@ -728,7 +737,9 @@ def gunicorn_server(args: argparse.Namespace) -> Iterator[int]:
             "--workers",
             "2",
             "--worker-class",
-            "sync",
+            "sync" if args.threads <= 1 else "gthread",
+            "--threads",
+            str(max(1, args.threads)),
             "--backlog",
             "256",
             "--timeout",
@@ -1127,7 +1138,7 @@ def measure_exposure(args: argparse.Namespace, scale: Scale) -> tuple[dict[str, 
     from phongdich.orgs.models import Premises
 
     print("--> exposure query (application vs DuckDB over Parquet)", file=sys.stderr, flush=True)
-    notes: list[str] = []
+    notes: list[str] = list(args.note)
     marker = read_marker(args.workdir / f"{BENCH}-{args.db}-{args.people}.json")
     last_day = dt.date.fromisoformat(marker["checkins"]["last_day"])
     end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LOCAL).astimezone(dt.UTC)

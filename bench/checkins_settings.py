@@ -7,7 +7,7 @@ Only ``bench/checkins.py`` uses this module (``DJANGO_SETTINGS_MODULE=checkins_s
   "200 OK" and nothing else — the ceiling of any Django view on the same server;
 * the per-address limit of the check-in endpoints is lifted: every request of the benchmark
   comes from 127.0.0.1, which the limit would (rightly) cut off after 600 a minute. The limit is
-  still counted (one cache round trip per request), it just never refuses.
+  still counted (the in-process token bucket, as without ``REDIS_URL``), it just never refuses.
 """
 
 from phongdich.settings import *  # noqa: F403
