@@ -23,6 +23,7 @@ from phongdich.core.pagination import KeysetPagination
 from phongdich.geo.api import UnitBriefSerializer
 from phongdich.geo.models import Unit
 from phongdich.orgs.scope import scope_for
+from phongdich.travel.models import Trip
 
 from . import services
 from .models import (
@@ -304,6 +305,7 @@ class ViolationSerializer(serializers.ModelSerializer[Violation]):
     sanction = serializers.CharField(help_text=_choices_help(Sanction.choices))
     commune = UnitBriefSerializer()
     regulation = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[var-annotated]
+    trip = serializers.SlugRelatedField(slug_field="uid", read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = Violation
@@ -316,6 +318,7 @@ class ViolationSerializer(serializers.ModelSerializer[Violation]):
             "regulation",
             "occurred_on",
             "description",
+            "trip",
             "trip_reference",
             "sanction",
             "fine_amount",
@@ -337,6 +340,7 @@ class ViolationInputSerializer(serializers.Serializer[Any]):
     occurred_on = serializers.DateField()
     description = serializers.CharField(required=False, allow_blank=True, default="")
     trip_reference = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    trip = serializers.UUIDField(required=False, allow_null=True, default=None, help_text=_("uid của chuyến đi"))
     sanction = serializers.CharField(default=Sanction.NONE, help_text=_choices_help(Sanction.choices))
     fine_amount = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
     head_disciplined = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -397,6 +401,11 @@ class ViolationListApi(generics.ListAPIView[Violation]):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["unit"] = _scoped_unit(request, values["unit"], "unit")
+        if values["trip"] is not None:
+            trip = Trip.objects.filter(uid=values["trip"]).first()
+            if trip is None:
+                raise serializers.ValidationError({"trip": [_("Không tìm thấy chuyến đi này trong phạm vi của bạn.")]})
+            values["trip"] = trip
         violation = services.violation_record(actor=request.user, **values)
         return Response(ViolationSerializer(violation).data, status=status.HTTP_201_CREATED)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.models import Organisation
 from phongdich.people.models import Person
+from phongdich.travel.models import Trip
 
 from .models import Gathering, GatheringKind, InspectionPlan, InspectionResult, OffenderKind, Sanction, ViolationKind
 from .selectors import regulation_list, visible_places
@@ -181,6 +182,11 @@ class ViolationForm(forms.Form):
         to_field_name="uid",
         required=False,
     )
+    trip = forms.UUIDField(
+        label=_("Mã chuyến đi trong hệ thống (khi đi ra ngoài tỉnh không được phép)"),
+        required=False,
+        help_text=_("Mã định danh của chuyến đi đã đăng ký; nếu không có, ghi tham chiếu bên dưới"),
+    )
     trip_reference = forms.CharField(
         label=_("Chuyến đi (khi đi ra ngoài tỉnh không được phép)"),
         max_length=120,
@@ -200,6 +206,15 @@ class ViolationForm(forms.Form):
         self.fields["gathering"].queryset = gatherings  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         self.fields["occurred_on"].initial = timezone.localdate()
+
+    def clean_trip(self) -> Trip | None:
+        uid = self.cleaned_data.get("trip")
+        if not uid:
+            return None
+        trip = Trip.objects.filter(uid=uid, traveller__in=Person.objects.for_user(self.user).values("pk")).first()
+        if trip is None:
+            raise forms.ValidationError(_("Không tìm thấy chuyến đi này trong phạm vi của bạn."))
+        return trip
 
     def clean_person_cccd(self) -> Person | None:
         cccd = self.cleaned_data.get("person_cccd") or ""

@@ -286,6 +286,9 @@ class Violation(BaseModel):
     gathering = models.ForeignKey(
         Gathering, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sự kiện")
     )
+    trip = models.ForeignKey(
+        "travel.Trip", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("chuyến đi")
+    )
     trip_reference = models.CharField(_("chuyến đi (tham chiếu)"), max_length=120, blank=True)
     sanction = models.CharField(_("hình thức xử lý"), max_length=16, choices=Sanction.choices, default=Sanction.NONE)
     fine_amount = models.PositiveBigIntegerField(_("số tiền phạt (đồng)"), null=True, blank=True)

@@ -216,7 +216,11 @@ def violation_queryset(*, user: Any, kind: str = "", published: str = "") -> Que
 
 def violation_get(*, user: Any, uid: str | uuid.UUID) -> Violation:
     try:
-        violation = violation_queryset(user=user).select_related("person", "gathering", "created_by").get(uid=uid)
+        violation = (
+            violation_queryset(user=user)
+            .select_related("person", "gathering", "created_by", "trip__traveller")
+            .get(uid=uid)
+        )
     except (Violation.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
     if violation.person_id is not None:

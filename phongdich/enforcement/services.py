@@ -30,6 +30,7 @@ from phongdich.notifications.services import notify
 from phongdich.orgs.models import Organisation, Role
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
+from phongdich.travel.models import Trip
 
 from .models import (
     FollowUp,
@@ -362,6 +363,7 @@ def violation_record(
     description: str = "",
     gathering: Gathering | None = None,
     trip_reference: str = "",
+    trip: Trip | None = None,
     sanction: str = Sanction.NONE,
     fine_amount: int | None = None,
     head_disciplined: str = "",
@@ -376,6 +378,8 @@ def violation_record(
         raise ValidationFailed(_("Hành vi vi phạm không hợp lệ."), field="kind")
     if sanction not in Sanction.values:
         raise ValidationFailed(_("Hình thức xử lý không hợp lệ."), field="sanction")
+    if trip is not None and person is None and offender_kind == OffenderKind.INDIVIDUAL:
+        person = trip.traveller  # the traveller of the trip taken without approval
     if offender_kind == OffenderKind.INDIVIDUAL:
         organisation = None
         if person is not None:
@@ -398,6 +402,11 @@ def violation_record(
         raise ValidationFailed(_("Ghi người đứng đầu bị kỷ luật và hình thức kỷ luật."), field="head_disciplined")
     if gathering is not None and kind != ViolationKind.ILLEGAL_GATHERING:
         raise ValidationFailed(_("Chỉ gắn sự kiện với hành vi tụ tập trái quy định."), field="gathering")
+    if trip is not None:
+        if kind != ViolationKind.UNAPPROVED_TRAVEL:
+            raise ValidationFailed(_("Chỉ gắn chuyến đi với hành vi đi ra ngoài tỉnh không được phép."), field="trip")
+        if actor is not None and not Person.objects.for_user(actor).filter(pk=trip.traveller_id).exists():
+            raise ValidationFailed(_("Không tìm thấy chuyến đi này trong phạm vi của bạn."), field="trip")
     if trip_reference and kind != ViolationKind.UNAPPROVED_TRAVEL:
         raise ValidationFailed(
             _("Chỉ ghi chuyến đi với hành vi đi ra ngoài tỉnh không được phép."), field="trip_reference"
@@ -416,6 +425,7 @@ def violation_record(
         occurred_on=occurred_on,
         description=description.strip(),
         gathering=gathering,
+        trip=trip,
         trip_reference=trip_reference.strip(),
         sanction=sanction,
         fine_amount=fine_amount if sanction == Sanction.FINE else None,

@@ -479,6 +479,9 @@ def violation_create_view(request: HttpRequest) -> HttpResponse:
                 "offender_name": g.organiser_name,
                 "occurred_on": g.event_date,
             }
+    from_trip = request.GET.get("trip")
+    if from_trip and _is_uuid(from_trip):
+        initial.update({"trip": from_trip, "kind": ViolationKind.UNAPPROVED_TRAVEL})
     form = ViolationForm(
         request.POST or None, user=request.user, gatherings=gatherings, organisations=organisations, initial=initial
     )
@@ -498,6 +501,7 @@ def violation_create_view(request: HttpRequest) -> HttpResponse:
                 description=data.get("description") or "",
                 gathering=data.get("gathering"),
                 trip_reference=data.get("trip_reference") or "",
+                trip=data.get("trip"),
                 sanction=data["sanction"],
                 fine_amount=data.get("fine_amount"),
                 head_disciplined=data.get("head_disciplined") or "",

@@ -278,3 +278,73 @@ def test_g3_pages_scope_export_and_api_G3_G5(client: Client, tree: Any, cast: An
     regulations = api.get(reverse("api:enforcement-regulations")).json()
     assert any(r["code"] == "nd117-d12-k1a" and r["fine_min"] == 1_000_000 for r in regulations)
     assert any(r["uncertain"] for r in regulations)
+
+
+def test_g3_unapproved_travel_links_the_trip_of_the_travel_app_G3(tree: Any, cast: Any) -> None:
+    from datetime import datetime
+
+    from phongdich.people.tests.factories import StaffMembershipFactory
+    from phongdich.travel.models import Trip
+
+    membership = StaffMembershipFactory(
+        person=PersonFactory(full_name="Vũ Văn Đi", residence_unit=tree.xom1), organisation=cast.enterprise
+    )
+    depart = timezone.make_aware(datetime.combine(yesterday() - timedelta(days=2), datetime.min.time()))
+    trip = Trip.objects.create(
+        traveller=membership.person,
+        membership=membership,
+        organisation=cast.enterprise,
+        kind="country",
+        country="LA",
+        depart_at=depart,
+        return_at=depart + timedelta(days=1),
+        purpose="Việc riêng",
+        status="unapproved",
+    )
+    v = violation_record(
+        actor=cast.cuong,
+        offender_kind="individual",
+        unit=tree.xom1,
+        kind="unapproved_travel",
+        occurred_on=yesterday(),
+        trip=trip,
+        sanction="warning",
+    )
+    assert v.person == membership.person
+    assert v.offender_name == "Vũ Văn Đi"
+    with pytest.raises(ValidationFailed) as caught:  # a trip goes with unapproved travel only
+        violation_record(
+            actor=cast.cuong,
+            offender_kind="individual",
+            unit=tree.xom1,
+            kind="no_mask",
+            occurred_on=yesterday(),
+            trip=trip,
+        )
+    assert caught.value.field == "trip"
+    with pytest.raises(ValidationFailed) as outside:  # chi does not see the traveller
+        violation_record(
+            actor=cast.chi,
+            offender_kind="individual",
+            unit=tree.quang_vinh,
+            kind="unapproved_travel",
+            occurred_on=yesterday(),
+            trip=trip,
+        )
+    assert outside.value.field == "trip"
+    api = APIClient()
+    api.force_authenticate(cast.cuong)
+    created = api.post(
+        reverse("api:enforcement-violations"),
+        {
+            "offender_kind": "individual",
+            "offender_name": "Vũ Văn Đi",
+            "unit": str(tree.xom1.uid),
+            "kind": "unapproved_travel",
+            "occurred_on": yesterday().isoformat(),
+            "trip": str(trip.uid),
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["trip"] == str(trip.uid)
