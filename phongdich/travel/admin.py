@@ -27,7 +27,16 @@ class OfficeHoursAdmin(admin.ModelAdmin[OfficeHours]):
 class TripAdmin(admin.ModelAdmin[Trip]):
     list_display = ["traveller", "organisation", "depart_at", "return_at", "status"]
     list_filter = ["status", "needs_approval"]
-    raw_id_fields = ["traveller", "membership", "organisation", "unit", "declaration", "decided_by", "created_by"]
+    raw_id_fields = [
+        "traveller",
+        "membership",
+        "organisation",
+        "unit",
+        "declaration",
+        "decided_by",
+        "created_by",
+        "approvers",
+    ]
 
 
 @admin.register(OnSitePlan)

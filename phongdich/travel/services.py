@@ -331,6 +331,7 @@ def trip_declare_return(*, actor: Any, trip: Trip, symptoms: dict[str, bool] | N
     from phongdich.declarations.services import declaration_file
     from phongdich.testing.triggers import orders_for_declaration
 
+    trip = Trip.objects.select_related("traveller", "unit").get(pk=trip.pk)
     person = person_of(actor)
     if person is None or person.pk != trip.traveller_id:
         raise PermissionDenied(_("Chỉ người đi khai báo y tế sau chuyến đi của mình."))
