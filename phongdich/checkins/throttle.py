@@ -14,6 +14,8 @@ Two counters, chosen by ``CHECKIN_RATE_LIMITER`` (``"redis"`` when ``REDIS_URL``
   addresses are dropped once there are more than ``MAX_BUCKETS``.
 * ``redis`` — one fixed window per address shared by every process: ``INCR`` and ``EXPIRE`` of the
   window's key in one ``MULTI`` (a single round trip, atomic); exact across workers and machines.
+  If Redis cannot be reached the request is counted in the process's bucket instead (logged), so
+  an outage of the limiter never refuses check-ins.
 
 The database cache is no longer used for this: it cost 12 SQL statements and a commit per request.
 """
@@ -21,6 +23,7 @@ The database cache is no longer used for this: it cost 12 SQL statements and a c
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -32,6 +35,8 @@ from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from phongdich.core.middleware import client_ip
+
+logger = logging.getLogger(__name__)
 
 TOO_MANY = _("Quá nhiều yêu cầu từ địa chỉ này. Vui lòng thử lại sau %(seconds)s giây.")
 MAX_BUCKETS = 100_000
@@ -63,6 +68,7 @@ class Bucket:
 
 
 _buckets: dict[tuple[str, str, int, int], Bucket] = {}
+_redis_client: Any = None
 _lock = threading.Lock()
 
 
@@ -98,14 +104,14 @@ def _prune(now: float) -> None:
 
 
 def reset() -> None:
-    """Forget every in-process bucket (tests; a deployment never needs it)."""
+    """Forget every in-process bucket and the Redis client (tests; a deployment never needs it)."""
+    global _redis_client
     with _lock:
         _buckets.clear()
+    _redis_client = None
 
 
 # --- Redis fixed window --------------------------------------------------------------------
-
-_redis_client: Any = None
 
 
 def _redis() -> Any:
@@ -140,7 +146,13 @@ def check(ip: str | None, *, kind: str = "api") -> tuple[bool, float]:
     if not ip:
         return True, 0.0
     if backend() == "redis":
-        return _redis_hit(ip, kind)
+        import redis
+
+        try:
+            return _redis_hit(ip, kind)
+        except redis.RedisError:
+            # Redis unreachable: count in this process rather than refuse every check-in.
+            logger.warning("checkin rate limit: Redis unreachable, counting in process", exc_info=True)
     return _memory_hit(ip, kind)
 
 

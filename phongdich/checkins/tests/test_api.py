@@ -474,3 +474,19 @@ def test_memory_bucket_refills_at_the_limit_rate_C4(settings: Any) -> None:
     assert throttle.hit("10.1.1.1", kind="page")  # and the page its own count
     time.sleep(0.4)
     assert throttle.hit("10.1.1.1")
+
+
+def test_unreachable_redis_limiter_falls_back_to_the_process_bucket_C4(
+    client: Client, workshop_code: Any, device: str, settings: Any
+) -> None:
+    """With REDIS_URL set but Redis down, check-ins are still taken — and still limited per address."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.CHECKIN_RATE_PER_MINUTE = 3
+    settings.CHECKIN_RATE_WINDOW_SECONDS = 86_400
+    from phongdich.checkins import throttle
+
+    throttle.reset()
+    assert throttle.backend() == "redis"
+    statuses = [post(client, ONE, item(workshop_code, device)).status_code for _ in range(5)]
+    assert statuses == [201, 201, 201, 429, 429]
+    assert CheckIn.objects.count() == 3
