@@ -6,3 +6,10 @@ class EnforcementConfig(AppConfig):
     name = "phongdich.enforcement"
     label = "enforcement"
     verbose_name = _("Kiểm tra, xử lý vi phạm")
+
+    def ready(self) -> None:
+        from phongdich.people.panels import register_panel
+
+        from .panels import violations_panel
+
+        register_panel("violations", violations_panel, order=80)

@@ -348,3 +348,16 @@ def test_g3_unapproved_travel_links_the_trip_of_the_travel_app_G3(tree: Any, cas
     )
     assert created.status_code == 201, created.content
     assert created.json()["trip"] == str(trip.uid)
+
+
+def test_g3_person_page_panel_lists_their_violations_G3(client: Client, tree: Any, cast: Any, offender: Any) -> None:
+    v = fine_no_mask(cast.cuong, tree, offender)
+    assert client.login(username="cuong", password=cast.password)
+    page = client.get(reverse("people:detail", args=[offender.uid])).content.decode()
+    assert "Vi phạm quy định phòng, chống dịch" in page
+    assert reverse("enforcement:violation", args=[v.uid]) in page
+    other = PersonFactory(residence_unit=tree.xom1)
+    assert (
+        "Vi phạm quy định phòng, chống dịch"
+        not in client.get(reverse("people:detail", args=[other.uid])).content.decode()
+    )
