@@ -196,8 +196,9 @@ def trip_file(
     purpose: str,
     companions: str = "",
 ) -> Trip:
-    """A staff member files their own trip out of the province; the approvers are asked when it needs approval."""
-    person = person_of(actor)
+    """A staff member files their own trip out of the province; the approvers are asked when it needs approval.
+    ``actor=None`` is the system (demo data, imports): the trip is the membership's person's."""
+    person = person_of(actor) if actor is not None else membership.person
     if person is None or membership.person_id != person.pk:
         raise PermissionDenied(_("Chỉ người đi được đăng ký chuyến đi của mình."))
     if membership.end_date is not None and membership.end_date < timezone.localdate():
@@ -402,7 +403,8 @@ def trip_record_unapproved(*, actor: Any, trip: Trip, note: str) -> Trip:
 
 
 def _require_org(actor: Any, organisation: Organisation) -> None:
-    if not scope_for(actor).contains_organisation(organisation):
+    """``actor=None`` is the system (demo data, imports)."""
+    if actor is not None and not scope_for(actor).contains_organisation(organisation):
         raise PermissionDenied(_("Doanh nghiệp này không thuộc phạm vi của bạn."))
 
 

@@ -22,7 +22,7 @@ from phongdich.travel.models import PublicHoliday, Trip, TripStatus
 from phongdich.travel.selectors import trip_queryset
 from phongdich.zones.models import PlaceKind
 
-from .conftest import PASSWORD, Staff, last_saturday
+from .conftest import Staff, last_saturday
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,8 @@ def test_request_notifies_the_direct_head_with_a_link_to_the_approval_page_M7(
         trip = file(staff, aware(f"{saturday}T08:00"), aware(f"{saturday}T16:00"), unit=staff.hanoi)
     note = Notification.objects.get(recipient=staff.user("deputy"))
     assert note.link == reverse("travel:decide", kwargs={"uid": trip.uid})
-    assert "thứ Bảy" in note.body and "vùng dịch" in note.body
+    assert "thứ Bảy" in note.body
+    assert "vùng dịch" in note.body
     assert not Notification.objects.filter(recipient=staff.user("peer")).exists()
 
 
@@ -201,7 +202,8 @@ def test_declaration_after_a_return_from_an_epidemic_area_orders_one_test_M7(
     assert orders.count() == 1  # the rule engine and the after-commit signal: one order
     assert orders.get().reason == OrderReason.EPIDEMIC_AREA_ARRIVAL
     assert [o.pk for o in declared.test_orders] == [orders.get().pk]
-    assert declared.trip.declaration is not None and declared.trip.declaration.in_epidemic_area
+    assert declared.trip.declaration is not None
+    assert declared.trip.declaration.in_epidemic_area
     with pytest.raises(ValidationFailed):
         services.trip_declare_return(actor=staff.user("worker"), trip=Trip.objects.get(pk=trip.pk))
 
@@ -278,7 +280,8 @@ def test_trip_form_files_a_trip_from_the_page_M7(staff: Staff) -> None:
     )
     trip = Trip.objects.get()
     assert response.status_code == 302
-    assert trip.status == TripStatus.PENDING and trip.approval_reasons == "thứ Bảy"
+    assert trip.status == TripStatus.PENDING
+    assert trip.approval_reasons == "thứ Bảy"
     bad = client.post(
         reverse("travel:create"),
         {
@@ -289,7 +292,8 @@ def test_trip_form_files_a_trip_from_the_page_M7(staff: Staff) -> None:
             "purpose": "",
         },
     )
-    assert bad.status_code == 200 and "Ngày giờ không hợp lệ." in bad.content.decode()
+    assert bad.status_code == 200
+    assert "Ngày giờ không hợp lệ." in bad.content.decode()
 
 
 def test_api_lists_and_decides_M7(staff: Staff) -> None:
@@ -301,6 +305,7 @@ def test_api_lists_and_decides_M7(staff: Staff) -> None:
     refused = client.post(f"/api/v1/travel/trips/{trip.uid}/", {"approve": False}, content_type="application/json")
     assert refused.status_code == 400
     approved = client.post(f"/api/v1/travel/trips/{trip.uid}/", {"approve": True}, content_type="application/json")
-    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "approved"
     client.force_login(staff.user("peer"))
     assert client.get(f"/api/v1/travel/trips/{trip.uid}/").status_code == 404
