@@ -6,6 +6,7 @@ the last đồng)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -88,10 +89,11 @@ def parse_dong(value: Any, *, field: str, allow_zero: bool = False) -> int:
     if isinstance(value, bool | float):
         raise ValidationFailed(_("Số tiền phải là số nguyên đồng."), field=field)
     if isinstance(value, str):
-        text = value.strip().replace(".", "").replace(" ", "").replace(",", "")
-        if not text.isdigit():
+        text = value.strip().removesuffix("đồng").removesuffix("đ").strip()
+        # Plain digits, or digits grouped by three with dots, spaces or commas ("1.500.000"); "12,5" is a fraction.
+        if not re.fullmatch(r"\d+|\d{1,3}(?:[., ]\d{3})+", text):
             raise ValidationFailed(_("Số tiền phải là số nguyên đồng."), field=field)
-        value = int(text)
+        value = int(re.sub(r"\D", "", text))
     if isinstance(value, Decimal):
         if value != value.to_integral_value():
             raise ValidationFailed(_("Số tiền phải là số nguyên đồng."), field=field)
