@@ -15,7 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from phongdich.core.audit import audit
 from phongdich.core.errors import ApplicationError
+from phongdich.core.models import AuditAction
 from phongdich.core.pagination import filter_params, page_links
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.scope import scope_for
@@ -176,6 +178,14 @@ def gathering_create_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def gathering_view(request: HttpRequest, uid: str) -> HttpResponse:
     gathering = gathering_get(user=request.user, uid=uid)
+    if gathering.organiser is not None:  # a person's record is read
+        audit(
+            actor=request.user,
+            action=AuditAction.READ,
+            obj=gathering,
+            summary="Xem sự kiện do một người trong hồ sơ tổ chức",
+            detail={"person": str(gathering.organiser.uid)},
+        )
     can_decide = gathering.status == GatheringStatus.PENDING and services.can_decide(request.user, gathering)
     context = {"g": gathering, "decision_form": DecisionForm() if can_decide else None}
     return render(request, "enforcement/gathering.html", context)

@@ -245,3 +245,19 @@ def test_g1_api_register_decide_cap_and_list_G1(tree: Any, cast: Any) -> None:
     chi = APIClient()
     chi.force_authenticate(cast.chi)
     assert chi.get(reverse("api:enforcement-gatherings")).json()["results"] == []
+
+
+def test_g1_page_of_an_event_organised_by_a_registered_person_is_an_audited_read_G1(
+    client: Client, tree: Any, cast: Any
+) -> None:
+    from phongdich.people.tests.factories import PersonFactory
+
+    person = PersonFactory(residence_unit=tree.xom1)
+    gathering = register(cast.cuong, tree.xom1, 10, organiser=person)
+    plain = register(cast.cuong, tree.xom1, 10, title="Không có hồ sơ")
+    login(client, cast.cuong, cast)
+    assert client.get(reverse("enforcement:gathering", args=[gathering.uid])).status_code == 200
+    assert client.get(reverse("enforcement:gathering", args=[plain.uid])).status_code == 200
+    reads = AuditLog.objects.filter(action="read", object_type="enforcement.gathering")
+    assert [r.object_uid for r in reads] == [str(gathering.uid)]
+    assert reads.get().detail["person"] == str(person.uid)
