@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import api, views
+from . import api, reports_views, views
 
 # Officials' pages, under /command/ (namespace "command").
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -20,6 +20,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("evidence/<uuid:uid>/", views.evidence_view, name="evidence"),
     path("overview/", views.overview_view, name="overview"),
     path("overview/export.xlsx", views.overview_export_view, name="overview_export"),
+    # Reports to the province (R1, R2).
+    path("reports/", reports_views.reports_home_view, name="reports"),
+    path("reports/one-off/new/", reports_views.one_off_create_view, name="report_one_off_create"),
+    path("reports/forms/<uuid:uid>/", reports_views.rollup_view, name="report_rollup"),
+    path("reports/forms/<uuid:uid>/report.pdf", reports_views.rollup_pdf_view, name="report_rollup_pdf"),
+    path("reports/forms/<uuid:uid>/report.xlsx", reports_views.rollup_xlsx_view, name="report_rollup_xlsx"),
+    path("reports/forms/<uuid:uid>/rates/", reports_views.rates_view, name="report_rates"),
+    path("reports/forms/<uuid:uid>/submit/<uuid:submitter>/", reports_views.submit_view, name="report_submit"),
+    path("reports/<uuid:uid>/", reports_views.report_detail_view, name="report_detail"),
+    path("reports/<uuid:uid>/report.pdf", reports_views.report_pdf_view, name="report_pdf"),
+    path("reports/<uuid:uid>/report.xlsx", reports_views.report_xlsx_view, name="report_xlsx"),
+    path("reports/attachments/<uuid:uid>/", reports_views.attachment_view, name="report_attachment"),
 ]
 
 api_urlpatterns: list[URLPattern | URLResolver] = [

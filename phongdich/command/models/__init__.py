@@ -11,14 +11,32 @@ from .directives import (
     TaskProgress,
 )
 from .plans import PlanLevel, ResponsePlan, ResponsePlanVersion
+from .reports import (
+    FieldKind,
+    FigureSource,
+    Report,
+    ReportAttachment,
+    ReportField,
+    ReportForm,
+    ReportPeriod,
+    ReportVersion,
+)
 
 __all__ = [
     "DeadlineKind",
     "Directive",
     "DirectiveKind",
     "DirectiveTask",
+    "FieldKind",
+    "FigureSource",
     "PlanLevel",
     "ProgressStatus",
+    "Report",
+    "ReportAttachment",
+    "ReportField",
+    "ReportForm",
+    "ReportPeriod",
+    "ReportVersion",
     "ResponsePlan",
     "ResponsePlanVersion",
     "TaskAssignment",

@@ -1,0 +1,316 @@
+"""The daily report to the province and one-off reports (R1, R2): pre-fill from the system's figures, on
+time / late / missing, corrections with their history, the lock, the 15:00 reminders, the 16:00 roll-up,
+timeliness rates, one-off requests with attachments, scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from phongdich.command import reports_selectors as rs
+from phongdich.command import reports_services as svc
+from phongdich.command.models import Report, ReportForm, ReportVersion
+from phongdich.core.errors import ValidationFailed
+from phongdich.core.models import AuditLog
+
+DAY = date(2021, 8, 2)
+
+
+def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+@dataclass
+class Setup:
+    form: ReportForm
+    soyt: Any  # Sở Y tế (the recipient, a member agency)
+    police: Any  # Công an tỉnh (a member agency)
+    hanh: Any  # head of the Health Department
+    phuong: Any  # district officer of Phổ Yên
+    quan: Any  # head of the provincial police
+
+
+@pytest.fixture
+def setup(tree: Any, cast: Any) -> Setup:
+    from phongdich.core.models import User
+    from phongdich.orgs.models import OrganisationKind, Role
+    from phongdich.orgs.services import organisation_create, role_assign
+
+    soyt = organisation_create(name="Sở Y tế", kind=OrganisationKind.HEALTH_AGENCY, unit=tree.province)
+    police = organisation_create(name="Công an tỉnh", kind=OrganisationKind.POLICE, unit=tree.province)
+    organisation_create(name="Trường THPT Chu Văn An", kind=OrganisationKind.SCHOOL, unit=tree.province)
+    form = ReportForm.objects.get(code="daily-covid")
+    form.recipient = soyt
+    form.save(update_fields=["recipient"])
+    hanh = User.objects.create_user(username="hanh", password=cast.password, first_name="Hạnh")
+    role_assign(user=hanh, role=Role.ORGANISATION_HEAD, organisation=soyt)
+    phuong = User.objects.create_user(username="phuong", password=cast.password, first_name="Phương")
+    role_assign(user=phuong, role=Role.DISTRICT_OFFICER, unit=tree.pho_yen)
+    quan = User.objects.create_user(username="quan", password=cast.password, first_name="Quân")
+    role_assign(user=quan, role=Role.ORGANISATION_HEAD, organisation=police)
+    return Setup(form, soyt, police, hanh, phuong, quan)
+
+
+def sub(form: ReportForm, obj: Any) -> rs.Submitter:
+    for s in rs.submitters(form):
+        if (s.unit or s.organisation) == obj:
+            return s
+    raise AssertionError(obj)
+
+
+def values(**numbers: int) -> dict[str, Any]:
+    return {"situation": "Tình hình ổn định.", **{k: str(v) for k, v in numbers.items()}}
+
+
+def test_who_must_submit_is_data_districts_and_member_agencies_R1(setup: Setup, tree: Any) -> None:
+    names = [s.name for s in rs.submitters(setup.form)]
+    assert names == ["Thành phố Thái Nguyên", "Thị xã Phổ Yên", "Công an tỉnh", "Sở Y tế"]
+    setup.form.unit_level = 3
+    setup.form.org_kinds = []
+    assert [s.name for s in rs.submitters(setup.form)] == ["Phường Quán Triều", "Phường Quang Vinh", "Xã Đắc Sơn"]
+
+
+def test_scenario_reminders_at_15_rollup_at_16_and_correction_history_R1(
+    setup: Setup, tree: Any, cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from phongdich.notifications.models import Notification
+
+    form = setup.form
+    city, pho_yen = sub(form, tree.city), sub(form, tree.pho_yen)
+    soyt, _police = sub(form, setup.soyt), sub(form, setup.police)
+    svc.report_submit(actor=cast.dan, form=form, submitter=city, values=values(new_cases=3, f1=20), now=at(9))
+    svc.report_submit(actor=setup.hanh, form=form, submitter=soyt, values=values(new_cases=1, tests=500), now=at(14))
+
+    # 15:00: reminders to those who have not submitted (Phổ Yên, the police), not to the others.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert svc.report_reminders(now=at(15)) == 2
+    reminded = set(Notification.objects.filter(kind="report_reminder").values_list("recipient__username", flat=True))
+    assert reminded == {"phuong", "quan"}
+
+    # Phổ Yên submits late; the police never do.
+    svc.report_submit(actor=setup.phuong, form=form, submitter=pho_yen, values=values(new_cases=2, f1=5), now=at(16, 5))
+
+    # 16:10 the Health Department sees the roll-up: the sum of the submitted reports; late and missing listed.
+    roll = rs.rollup(form, DAY, user=setup.hanh, now=at(16, 10))
+    assert roll.totals["new_cases"] == 3 + 1 + 2
+    assert roll.totals["f1"] == 20 + 5
+    assert roll.totals["tests"] == 500
+    assert [r.submitter.name for r in roll.late] == ["Thị xã Phổ Yên"]
+    assert [r.submitter.name for r in roll.missing] == ["Công an tỉnh"]
+    assert {r.submitter.name for r in roll.on_time} == {"Thành phố Thái Nguyên", "Sở Y tế"}
+    assert [r.submitter.name for r in rs.late_today(setup.hanh, now=at(16, 10))] == ["Công an tỉnh"]
+
+    # A correction keeps its history: both versions stored, what changed, who and when.
+    report = Report.objects.get(form=form, day=DAY, submitter_key=city.key)
+    svc.report_submit(
+        actor=cast.dan, form=form, submitter=city, values=values(new_cases=4, f1=20), note="Bổ sung 1 ca", now=at(17)
+    )
+    report.refresh_from_db()
+    assert report.version == 2
+    assert report.values["new_cases"] == 4
+    assert not report.late
+    history = list(ReportVersion.objects.filter(report=report).order_by("version"))
+    assert [v.values["new_cases"] for v in history] == [3, 4]
+    assert history[1].changes == {"new_cases": [3, 4]}
+    assert history[1].recorded_by == cast.dan
+    assert history[1].note == "Bổ sung 1 ca"
+    assert rs.rollup(form, DAY, now=at(17)).totals["new_cases"] == 7
+    assert AuditLog.objects.filter(object_uid=str(report.uid)).count() == 2
+
+
+def test_pending_before_deadline_overdue_after_R1(setup: Setup, tree: Any) -> None:
+    rows = rs.late_today(None, now=at(15))
+    assert {r.status for r in rows} == {"pending"}
+    rows = rs.late_today(None, now=at(16))
+    assert {r.status for r in rows} == {"overdue"}
+    assert len(rows) == 4
+
+
+def test_late_today_is_scoped_R1(setup: Setup, tree: Any, cast: Any) -> None:
+    assert [r.submitter.name for r in rs.late_today(cast.dan, now=at(17))] == ["Thành phố Thái Nguyên"]
+    assert rs.late_today(cast.oanh, now=at(17)) == []
+    assert len(rs.late_today(setup.hanh, now=at(17))) == 4
+
+
+def test_prefilled_from_the_system_figures_R1(setup: Setup, tree: Any) -> None:
+    from phongdich.cases.models import Case, CaseStatus
+    from phongdich.people.tests.factories import PersonFactory
+    from phongdich.quarantine.models import Episode, EpisodeKind
+
+    p1 = PersonFactory(residence_unit=tree.quan_trieu)
+    p2 = PersonFactory(residence_unit=tree.quang_vinh)
+    p3 = PersonFactory(residence_unit=tree.dac_son)
+    Case.objects.create(
+        person=p1,
+        status=CaseStatus.CONFIRMED,
+        detected_in="community",
+        residence_unit=tree.quan_trieu,
+        confirmation_date=DAY,
+        confirmed_at=at(8),
+    )
+    Episode.objects.create(
+        person=p2, kind=EpisodeKind.HOME, start_date=DAY - timedelta(days=3), planned_end=DAY + timedelta(days=11)
+    )
+    Episode.objects.create(
+        person=p3, kind=EpisodeKind.CENTRALISED, start_date=DAY, planned_end=DAY + timedelta(days=14)
+    )
+    city = rs.prefilled_values(setup.form, sub(setup.form, tree.city), DAY)
+    assert city["new_cases"] == 1
+    assert city["q_home"] == 1
+    assert city["q_centralised"] == 0
+    pho_yen = rs.prefilled_values(setup.form, sub(setup.form, tree.pho_yen), DAY)
+    assert pho_yen["new_cases"] == 0
+    assert pho_yen["q_centralised"] == 1
+    assert rs.prefilled_values(setup.form, sub(setup.form, tree.city), DAY - timedelta(days=1))["new_cases"] == 0
+
+
+def test_bad_values_refused_nothing_stored_R1(setup: Setup, tree: Any, cast: Any) -> None:
+    city = sub(setup.form, tree.city)
+    for bad in ({"new_cases": "-1"}, {"new_cases": "ba"}, {"situation": ""}):
+        with pytest.raises(ValidationFailed):
+            svc.report_submit(actor=cast.dan, form=setup.form, submitter=city, values={**values(), **bad}, now=at(9))
+    assert not Report.objects.exists()
+
+
+def test_only_the_units_officers_submit_R1(setup: Setup, tree: Any, cast: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        svc.report_submit(
+            actor=cast.dan, form=setup.form, submitter=sub(setup.form, tree.pho_yen), values=values(), now=at(9)
+        )
+    with pytest.raises(PermissionDenied):
+        svc.report_submit(
+            actor=cast.cuong, form=setup.form, submitter=sub(setup.form, tree.city), values=values(), now=at(9)
+        )
+
+
+def test_locked_after_the_configured_hours_R1(setup: Setup, tree: Any, cast: Any, settings: Any) -> None:
+    settings.COMMAND_REPORT_LOCK_HOURS = 24
+    city = sub(setup.form, tree.city)
+    svc.report_submit(actor=cast.dan, form=setup.form, submitter=city, values=values(new_cases=1), now=at(9))
+    svc.report_submit(
+        actor=cast.dan,
+        form=setup.form,
+        submitter=city,
+        values=values(new_cases=2),
+        note="sửa",
+        day=DAY,
+        now=at(15, 59, DAY + timedelta(days=1)),
+    )
+    with pytest.raises(ValidationFailed, match="khóa"):
+        svc.report_submit(
+            actor=cast.dan,
+            form=setup.form,
+            submitter=city,
+            values=values(new_cases=3),
+            note="sửa",
+            day=DAY,
+            now=at(16, 0, DAY + timedelta(days=1)),
+        )
+    assert Report.objects.get().values["new_cases"] == 2
+
+
+def test_correction_needs_a_reason_and_a_change_R1(setup: Setup, tree: Any, cast: Any) -> None:
+    city = sub(setup.form, tree.city)
+    svc.report_submit(actor=cast.dan, form=setup.form, submitter=city, values=values(new_cases=1), now=at(9))
+    with pytest.raises(ValidationFailed):
+        svc.report_submit(actor=cast.dan, form=setup.form, submitter=city, values=values(new_cases=2), now=at(10))
+    with pytest.raises(ValidationFailed):
+        svc.report_submit(
+            actor=cast.dan, form=setup.form, submitter=city, values=values(new_cases=1), note="x", now=at(10)
+        )
+    assert ReportVersion.objects.count() == 1
+
+
+def test_rates_per_unit_per_week_R1(setup: Setup, tree: Any, cast: Any) -> None:
+    city = sub(setup.form, tree.city)
+    monday = date(2021, 8, 2)
+    for i, hour in enumerate([9, 9, 17]):  # Mon, Tue on time; Wed late; Thu–Sun missing
+        svc.report_submit(
+            actor=cast.dan,
+            form=setup.form,
+            submitter=city,
+            values=values(),
+            day=monday + timedelta(days=i),
+            now=at(hour, 0, monday + timedelta(days=i)),
+        )
+    result = rs.rates(setup.form, user=setup.hanh, end=date(2021, 8, 8), weeks=1, now=at(20, 0, date(2021, 8, 8)))
+    row = next(r for r in result.rows if r.submitter.key == city.key)
+    assert (row.total.expected, row.total.submitted, row.total.on_time) == (7, 3, 2)
+    assert row.total.completeness == 43
+    assert row.total.timeliness == 29
+
+
+@pytest.fixture
+def one_off(setup: Setup, tree: Any, cast: Any) -> ReportForm:
+    return svc.one_off_form_create(
+        actor=cast.alice,
+        name="Danh sách người về từ Đà Nẵng",
+        due_at=at(17, 0, date(2021, 7, 29)),
+        recipient=setup.soyt,
+        unit_level=2,
+        fields=[("Số người về từ Đà Nẵng", "number"), ("Ghi chú", "text")],
+    )
+
+
+def test_one_off_report_with_its_own_deadline_and_attachment_R2(
+    one_off: ReportForm, tree: Any, cast: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    keys = [f.key for f in rs.form_fields(one_off)]
+    assert one_off.recipient_label == "Sở Y tế"
+    city = sub(one_off, tree.city)
+    xlsx = SimpleUploadedFile("danh-sach.xlsx", b"PK\x03\x04" + b"\x00" * 40)
+    report = svc.report_submit(
+        actor=cast.dan,
+        form=one_off,
+        submitter=city,
+        values={keys[0]: "12", keys[1]: ""},
+        attachments=[xlsx],
+        now=at(16, 30, date(2021, 7, 29)),
+    )
+    assert report.day == date(2021, 7, 29)
+    assert not report.late
+    assert report.attachments.count() == 1
+    roll = rs.rollup(one_off, date(2021, 7, 29), now=at(18, 0, date(2021, 7, 29)))
+    assert roll.totals[keys[0]] == 12
+    assert [r.submitter.name for r in roll.missing] == ["Thị xã Phổ Yên"]
+
+
+def test_one_off_attachment_type_and_size_limited_R2(one_off: ReportForm, tree: Any, cast: Any, settings: Any) -> None:
+    city = sub(one_off, tree.city)
+    keys = [f.key for f in rs.form_fields(one_off)]
+    exe = SimpleUploadedFile("virus.exe", b"MZ" + b"\x00" * 40)
+    with pytest.raises(ValidationFailed, match="PDF"):
+        svc.report_submit(
+            actor=cast.dan,
+            form=one_off,
+            submitter=city,
+            values={keys[0]: "1"},
+            attachments=[exe],
+            now=at(9, 0, date(2021, 7, 29)),
+        )
+    settings.COMMAND_ATTACHMENT_MAX_BYTES = 10
+    big = SimpleUploadedFile("a.pdf", b"%PDF-" + b"\x00" * 40)
+    with pytest.raises(ValidationFailed, match="quá lớn"):
+        svc.report_submit(
+            actor=cast.dan,
+            form=one_off,
+            submitter=city,
+            values={keys[0]: "1"},
+            attachments=[big],
+            now=at(9, 0, date(2021, 7, 29)),
+        )
+    assert not Report.objects.exists()
+
+
+def test_one_off_request_only_by_the_command_R2(setup: Setup, cast: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        svc.one_off_form_create(actor=cast.dan, name="X", due_at=at(17), unit_level=2)
+    with pytest.raises(ValidationFailed):
+        svc.one_off_form_create(actor=cast.alice, name="X", due_at=at(17))
