@@ -309,3 +309,13 @@ def test_api_lists_and_decides_M7(staff: Staff) -> None:
     assert approved.json()["status"] == "approved"
     client.force_login(staff.user("peer"))
     assert client.get(f"/api/v1/travel/trips/{trip.uid}/").status_code == 404
+
+
+def test_person_page_shows_the_trips_panel_to_the_enterprise_head_M7(staff: Staff, cast: Any) -> None:
+    saturday = last_saturday()
+    file(staff, aware(f"{saturday}T08:00"), aware(f"{saturday}T16:00"), unit=staff.hanoi)
+    client = Client()
+    client.force_login(cast.oanh)
+    page = client.get(reverse("people:detail", kwargs={"uid": staff.tree.worker.person.uid})).content.decode()
+    assert "Đi ngoài tỉnh" in page
+    assert "Thành phố Hà Nội" in page
