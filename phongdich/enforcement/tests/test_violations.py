@@ -348,6 +348,10 @@ def test_g3_unapproved_travel_links_the_trip_of_the_travel_app_G3(tree: Any, cas
     )
     assert created.status_code == 201, created.content
     assert created.json()["trip"] == str(trip.uid)
+    client = Client()
+    assert client.login(username="cuong", password=cast.password)
+    page = client.get(reverse("enforcement:violation", args=[v.uid])).content.decode()
+    assert reverse("travel:detail", args=[trip.uid]) in page
 
 
 def test_g3_person_page_panel_lists_their_violations_G3(client: Client, tree: Any, cast: Any, offender: Any) -> None:
