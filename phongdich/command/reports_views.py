@@ -100,6 +100,10 @@ def rollup_view(request: HttpRequest, uid: str) -> HttpResponse:
         "next": day + timedelta(days=1) if day < timezone.localdate() else None,
         "recipient": rs.is_recipient(request.user, form),
         "is_daily": form.period == ReportPeriod.DAILY,
+        "table": [
+            (row, [row.report.values.get(f.key, "") if row.report else "" for f in roll.number_fields])
+            for row in roll.rows
+        ],
     }
     return _render(request, "command/reports/rollup.html", context)
 

@@ -314,3 +314,185 @@ def test_one_off_request_only_by_the_command_R2(setup: Setup, cast: Any) -> None
         svc.one_off_form_create(actor=cast.dan, name="X", due_at=at(17), unit_level=2)
     with pytest.raises(ValidationFailed):
         svc.one_off_form_create(actor=cast.alice, name="X", due_at=at(17))
+
+
+# --- pages --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def today_at(monkeypatch: Any) -> Any:
+    """Freeze "now" to ``DAY`` at a given hour for the pages (the selectors take ``timezone.now()``)."""
+
+    def freeze(hour: int, minute: int = 0) -> datetime:
+        moment = at(hour, minute)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return freeze
+
+
+def test_health_department_sees_who_is_late_and_the_rollup_R1(
+    setup: Setup, tree: Any, cast: Any, client: Any, today_at: Any
+) -> None:
+    from django.urls import reverse
+
+    today_at(9)
+    svc.report_submit(actor=cast.dan, form=setup.form, submitter=sub(setup.form, tree.city), values=values(new_cases=3))
+    today_at(16, 30)
+    client.force_login(setup.hanh)
+    page = client.get(reverse("command:reports")).content.decode()
+    late = page.split('id="late-today"')[1].split("</section>")[0]
+    assert "Thị xã Phổ Yên" in late and "Công an tỉnh" in late and "Thành phố Thái Nguyên" not in late
+    roll = client.get(reverse("command:report_rollup", args=[setup.form.uid]))
+    assert roll.status_code == 200
+    assert 'data-key="new_cases">3<' in roll.content.decode()
+    assert AuditLog.objects.filter(object_uid=str(setup.form.uid), action="read").exists()
+
+
+def test_rollup_pdf_is_an_administrative_document_and_excel_has_the_figures_R1(
+    setup: Setup, tree: Any, cast: Any, client: Any, today_at: Any
+) -> None:
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    today_at(9)
+    svc.report_submit(
+        actor=cast.dan, form=setup.form, submitter=sub(setup.form, tree.city), values=values(new_cases=3, tests=40)
+    )
+    svc.report_submit(
+        actor=setup.phuong, form=setup.form, submitter=sub(setup.form, tree.pho_yen), values=values(new_cases=2)
+    )
+    today_at(16, 30)
+    client.force_login(setup.hanh)
+    pdf = client.get(reverse("command:report_rollup_pdf", args=[setup.form.uid]))
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    xlsx = client.get(reverse("command:report_rollup_xlsx", args=[setup.form.uid]))
+    wb = load_workbook(io.BytesIO(xlsx.content))
+    totals = {row[0]: row[1] for row in wb.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert totals["Số ca mắc mới trong ngày"] == 5
+    assert totals["Số mẫu xét nghiệm có kết quả"] == 40
+    units = {row[0]: row[1] for row in wb.worksheets[1].iter_rows(min_row=2, values_only=True)}
+    assert units["Công an tỉnh"] == "Chưa nộp (quá hạn)"
+    assert AuditLog.objects.filter(object_uid=str(setup.form.uid), action="export").count() == 2
+
+
+def test_document_text_has_the_administrative_layout_R1(setup: Setup, tree: Any, cast: Any) -> None:
+    from django.template.loader import render_to_string
+
+    from phongdich.command import documents
+
+    svc.report_submit(
+        actor=cast.dan, form=setup.form, submitter=sub(setup.form, tree.city), values=values(new_cases=3), now=at(9)
+    )
+    doc = documents.rollup_document(rs.rollup(setup.form, DAY, now=at(16)))
+    html = render_to_string("command/reports/document.html", {"doc": doc})
+    for text in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "SỞ Y TẾ",
+        "/BC-SYT",
+        "Thái Nguyên, ngày 02 tháng 08 năm 2021",
+        "Nơi nhận:",
+        "GIÁM ĐỐC",
+    ):
+        assert text in html, text
+
+
+def test_submit_page_prefilled_then_correction_keeps_history_R1(
+    setup: Setup, tree: Any, cast: Any, client: Any, today_at: Any
+) -> None:
+    from django.urls import reverse
+
+    from phongdich.cases.models import Case, CaseStatus
+    from phongdich.people.tests.factories import PersonFactory
+
+    person = PersonFactory(residence_unit=tree.quan_trieu)
+    Case.objects.create(
+        person=person,
+        status=CaseStatus.CONFIRMED,
+        detected_in="community",
+        residence_unit=tree.quan_trieu,
+        confirmation_date=DAY,
+        confirmed_at=at(8),
+    )
+    today_at(10)
+    client.force_login(cast.dan)
+    url = reverse("command:report_submit", args=[setup.form.uid, tree.city.uid])
+    page = client.get(url).content.decode()
+    assert 'name="new_cases" value="1"' in page
+    post = {f.key: "0" for f in rs.form_fields(setup.form) if f.kind == "number"}
+    bad = client.post(url, {**post, "new_cases": "-2", "situation": "Ổn định"})
+    assert bad.status_code == 400
+    assert not Report.objects.exists()
+    ok = client.post(url, {**post, "new_cases": "1", "situation": "Ổn định"})
+    assert ok.status_code == 302
+    report = Report.objects.get()
+    today_at(11)
+    client.post(url, {**post, "new_cases": "2", "situation": "Ổn định", "note": "Thêm 1 ca chiều"})
+    detail = client.get(reverse("command:report_detail", args=[report.uid])).content.decode()
+    history = detail.split('id="history"')[1]
+    assert "Số ca mắc mới trong ngày: 1 → 2" in history and "Thêm 1 ca chiều" in history
+    assert client.get(reverse("command:report_pdf", args=[report.uid])).content.startswith(b"%PDF-")
+
+
+def test_pages_follow_scope_R1(setup: Setup, tree: Any, cast: Any, client: Any, today_at: Any) -> None:
+    from django.urls import reverse
+
+    today_at(9)
+    report = svc.report_submit(
+        actor=setup.phuong, form=setup.form, submitter=sub(setup.form, tree.pho_yen), values=values()
+    )
+    client.force_login(cast.dan)
+    assert client.get(reverse("command:report_submit", args=[setup.form.uid, tree.pho_yen.uid])).status_code == 404
+    assert client.get(reverse("command:report_detail", args=[report.uid])).status_code == 403
+    client.force_login(cast.cuong)
+    assert client.get(reverse("command:report_submit", args=[setup.form.uid, tree.city.uid])).status_code in (403, 404)
+
+
+def test_rates_page_R1(setup: Setup, tree: Any, client: Any, today_at: Any) -> None:
+    from django.urls import reverse
+
+    today_at(17)
+    client.force_login(setup.hanh)
+    page = client.get(reverse("command:report_rates", args=[setup.form.uid]) + "?weeks=2&day=2021-08-02")
+    assert page.status_code == 200
+    assert "Thị xã Phổ Yên" in page.content.decode()
+
+
+def test_one_off_request_page_and_submission_with_attachment_R2(
+    setup: Setup, tree: Any, cast: Any, client: Any, today_at: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    today_at(9)
+    client.force_login(cast.alice)
+    response = client.post(
+        reverse("command:report_one_off_create"),
+        {
+            "name": "Danh sách người về từ Đà Nẵng",
+            "due_day": "2021-08-02",
+            "due_time": "17:00",
+            "recipient": setup.soyt.pk,
+            "unit_level": "2",
+            "number_fields": "Số người về",
+            "allow_attachments": "on",
+        },
+    )
+    assert response.status_code == 302
+    form = ReportForm.objects.get(period="one_off")
+    client.force_login(cast.dan)
+    assert "Danh sách người về từ Đà Nẵng" in client.get(reverse("command:reports")).content.decode()
+    key = rs.form_fields(form)[0].key
+    url = reverse("command:report_submit", args=[form.uid, tree.city.uid])
+    upload = SimpleUploadedFile("ds.pdf", b"%PDF-1.4 list", content_type="application/pdf")
+    assert client.post(url, {key: "4", "attachments": upload}).status_code == 302
+    report = Report.objects.get(form=form)
+    attachment = report.attachments.get()
+    client.force_login(setup.hanh)
+    assert client.get(reverse("command:report_attachment", args=[attachment.uid])).status_code == 200
+    assert client.get(reverse("command:report_one_off_create")).status_code == 403
