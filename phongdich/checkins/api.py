@@ -42,7 +42,7 @@ from phongdich.orgs.models import Premises
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
 
-from . import throttle
+from . import groupcommit, throttle
 from .models import IdempotencyRecord, PremisesCode, Source, Visitor
 from .selectors import code_by_token, forget_place, poster_place
 from .services import (
@@ -486,6 +486,7 @@ class CheckInCreateApi(CheckinApiView):
             410: OpenApiResponse(description=_("Mã QR đã bị thu hồi")),
             422: OpenApiResponse(description=_("Idempotency-Key đã dùng cho nội dung khác")),
             429: OpenApiResponse(description=_("Quá nhiều yêu cầu từ một địa chỉ")),
+            503: OpenApiResponse(description=_("Chưa ghi nhận được lúc này; gửi lại cùng client_id")),
         },
         summary=_("Ghi nhận một lượt quét mã"),
     )
@@ -526,7 +527,8 @@ class CheckInCreateApi(CheckinApiView):
 
 
 def poster_fast_path(request: Request, data: dict[str, Any]) -> Response | None:
-    """The scan page's check-in (poster token + phone) in one SQL statement and one commit.
+    """The scan page's check-in (poster token + phone) in one SQL statement and one commit — or,
+    under threaded gunicorn workers, one row of a group's statement and commit (``groupcommit``).
 
     Returns None whenever anything is not plainly right — a field error, an unknown or revoked
     token, an unknown phone, a closed premises, a time out of bounds, a ``client_id`` already
@@ -548,9 +550,23 @@ def poster_fast_path(request: Request, data: dict[str, Any]) -> Response | None:
         at = check_time(corrected_time(item, now), now=now)
     except ApplicationError:
         return None
-    if not poster_checkin_insert(
-        code_id=place.code_id, device_hash=device_token_hash(device), at=at, client_id=item["client_id"]
-    ):
+    if groupcommit.enabled(request.META):
+        # Through this process's writer thread: many requests' rows in one INSERT and one commit.
+        try:
+            stored = groupcommit.submit_and_wait(
+                code_id=place.code_id,
+                device_hash=device_token_hash(device),
+                at=at,
+                received_at=now,
+                client_id=item["client_id"],
+            )
+        except groupcommit.Unavailable as exc:
+            raise Refused(status.HTTP_503_SERVICE_UNAVAILABLE, groupcommit.UNAVAILABLE) from exc
+    else:
+        stored = poster_checkin_insert(
+            code_id=place.code_id, device_hash=device_token_hash(device), at=at, client_id=item["client_id"]
+        )
+    if not stored:
         forget_place(item["token"])  # revoked or closed since cached? The ordinary path will say.
         return None
     body = {

@@ -387,6 +387,80 @@ def poster_checkin_insert(*, code_id: int, device_hash: str, at: datetime, clien
 
 
 @dataclass(frozen=True)
+class PosterRow:
+    """One scan-page check-in as the group writer inserts it (``groupcommit``): the code's id, the
+    phone's token hash, when it was scanned (``check_time`` passed) and received, its client_id."""
+
+    code_id: int
+    device_hash: str
+    at: datetime
+    received_at: datetime
+    client_id: uuid.UUID
+
+
+def poster_checkins_insert(rows: list[PosterRow]) -> set[uuid.UUID]:
+    """``poster_checkin_insert`` for many rows in ONE statement: the client_ids stored now.
+
+    Each row is inserted only if its code is not revoked, its premises in use and its phone known
+    (read by the same ``INSERT … SELECT``, row by row) and its ``client_id`` is new — also within
+    ``rows``: a client_id twice is stored once. A row not returned was refused or a duplicate; the
+    caller tells which by the ordinary path. No transaction of its own: the caller commits.
+    """
+    if not rows:
+        return set()
+    db = router.db_for_write(CheckIn)
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    at_field, client_field = _concrete("at"), _concrete("client_id")
+    columns = ", ".join(quote(_column(name)) for name in INSERT_FIELDS)
+    joins = (
+        f"JOIN {quote(PremisesCode._meta.db_table)} c ON c.{quote('id')} = t.code "
+        f"JOIN {quote(Premises._meta.db_table)} p ON p.{quote('id')} = c.{quote('premises_id')} "
+        f"JOIN {quote(Visitor._meta.db_table)} v ON v.{quote('token_hash')} = t.dev "
+        f"WHERE c.{quote('revoked_at')} IS NULL AND p.{quote('is_active')} = %s "
+        f"ON CONFLICT ({quote(_column('client_id'))}) DO NOTHING RETURNING {quote(_column('client_id'))}"
+    )
+    select = (
+        f"INSERT INTO {quote(CheckIn._meta.db_table)} ({columns}) "
+        f"SELECT c.{quote('premises_id')}, v.{quote('person_id')}, t.a, t.r, t.cid, %s "
+    )
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        sql = (
+            select + "FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::uuid[]) "
+            "AS t(code, dev, a, r, cid) " + joins
+        )
+        params = [
+            Source.POSTER.value,
+            [r.code_id for r in rows],
+            [r.device_hash for r in rows],
+            [r.at for r in rows],
+            [r.received_at for r in rows],
+            [r.client_id for r in rows],
+            True,
+        ]
+    else:
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+        sql = (
+            select + f"FROM (SELECT column1 AS code, column2 AS dev, column3 AS a, column4 AS r, column5 AS cid "  # noqa: S608
+            f"FROM (VALUES {values})) AS t " + joins
+        )
+        params = [Source.POSTER.value]
+        for r in rows:
+            params += [
+                r.code_id,
+                r.device_hash,
+                at_field.get_db_prep_value(r.at, connection),
+                at_field.get_db_prep_value(r.received_at, connection),
+                client_field.get_db_prep_value(r.client_id, connection),
+            ]
+        params.append(True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)) for (value,) in cursor.fetchall()}
+
+
+@dataclass(frozen=True)
 class BatchRow:
     premises_id: int
     person_id: int
