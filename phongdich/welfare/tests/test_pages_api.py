@@ -221,3 +221,45 @@ def test_receipt_for_goods_and_donation_list_paging_E4(client: Client, cast: Any
     assert page.content.decode().count("Khẩu trang y tế") == 3
     receipt = client.get(reverse("welfare:receipt", args=[Donation.objects.order_by("id").first().uid]))  # type: ignore[union-attr]
     assert "1000 chiếc Khẩu trang y tế" in receipt.content.decode()
+
+
+def test_every_welfare_page_renders_for_an_officer_E1_E3_E4_E5(
+    client: Client, cast: Any, tree: Any, front: Any
+) -> None:
+    from phongdich.welfare.services import election_create
+
+    election = election_create(actor=None, name="Bầu cử", polling_day=date(2021, 5, 23), unit=tree.province)
+    donation = donation_record(
+        actor=None,
+        receiver=front.city,
+        received_on=date(2021, 8, 1),
+        donor_kind="enterprise",
+        donor_name="Công ty A",
+        kind=GiftKind.MONEY,
+        amount=1_000_000,
+    )
+    allocation = budget_allocate(
+        actor=None, unit=tree.city, year=2021, amount=5_000_000, decision="QĐ", allocated_on=date(2021, 1, 5)
+    )
+    client.force_login(cast.dan)
+    for name, args in [
+        ("welfare:elections", []),
+        ("welfare:election-create", []),
+        ("welfare:election", [election.uid]),
+        ("welfare:area-create", [election.uid]),
+        ("welfare:voters", [election.uid]),
+        ("welfare:event-check", []),
+        ("welfare:donations", []),
+        ("welfare:donation-create", []),
+        ("welfare:receipt", [donation.uid]),
+        ("welfare:support", []),
+        ("welfare:support-create", []),
+        ("welfare:funds", []),
+        ("welfare:budgets", []),
+        ("welfare:allocation-create", []),
+        ("welfare:budget", [allocation.budget.uid]),
+    ]:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+    for name in ("welfare:support-export", "welfare:funds-export"):
+        assert client.get(reverse(name)).status_code == 200
