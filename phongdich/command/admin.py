@@ -53,3 +53,47 @@ class TaskAssignmentAdmin(admin.ModelAdmin[TaskAssignment]):
     search_fields = ("organisation__name", "task__title")
     raw_id_fields = ("task", "organisation")
     inlines = [TaskProgressInline]
+
+
+# --- reports to the province (R1, R2) ---------------------------------------------------------------
+
+from .models import Report, ReportField, ReportForm, ReportVersion  # noqa: E402
+
+
+class ReportFieldInline(admin.TabularInline[ReportField, ReportForm]):
+    model = ReportField
+    extra = 0
+    fields = ("order", "key", "label", "kind", "source", "required")
+
+
+@admin.register(ReportForm)
+class ReportFormAdmin(admin.ModelAdmin[ReportForm]):
+    list_display = ("name", "code", "period", "deadline_time", "due_at", "active_from", "active_to")
+    list_filter = ("period",)
+    search_fields = ("name", "code")
+    raw_id_fields = ("recipient", "created_by")
+    inlines = [ReportFieldInline]
+
+
+class ReportVersionInline(admin.TabularInline[ReportVersion, Report]):
+    model = ReportVersion
+    extra = 0
+    can_delete = False
+    readonly_fields = ("version", "values", "changes", "note", "recorded_at", "recorded_by")
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin[Report]):
+    """Read-only: reports are submitted and corrected through the pages (audited, versioned)."""
+
+    list_display = ("form", "day", "unit", "organisation", "version", "late", "first_submitted_at")
+    list_filter = ("form", "late")
+    date_hierarchy = "day"
+    raw_id_fields = ("unit", "organisation", "submitted_by")
+    inlines = [ReportVersionInline]
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import api, reports_views, views
+from . import api, reports_api, reports_views, views
 
 # Officials' pages, under /command/ (namespace "command").
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -42,4 +42,9 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("command/directives/<uuid:uid>/tasks/", api.DirectiveTaskCreateApi.as_view(), name="command-directive-tasks"),
     path("command/tasks/", api.AssignmentListApi.as_view(), name="command-tasks"),
     path("command/tasks/<uuid:uid>/progress/", api.ProgressApi.as_view(), name="command-task-progress"),
+    path("command/reports/forms/", reports_api.ReportFormListApi.as_view(), name="command-report-forms"),
+    path("command/reports/forms/<uuid:uid>/rollup/", reports_api.RollupApi.as_view(), name="command-report-rollup"),
+    path("command/reports/forms/<uuid:uid>/submit/", reports_api.SubmitApi.as_view(), name="command-report-submit"),
+    path("command/reports/late-today/", reports_api.LateTodayApi.as_view(), name="command-reports-late-today"),
+    path("command/reports/<uuid:uid>/", reports_api.ReportDetailApi.as_view(), name="command-report-detail"),
 ]

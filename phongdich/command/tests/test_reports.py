@@ -499,3 +499,54 @@ def test_one_off_request_page_and_submission_with_attachment_R2(
     client.force_login(setup.hanh)
     assert client.get(reverse("command:report_attachment", args=[attachment.uid])).status_code == 200
     assert client.get(reverse("command:report_one_off_create")).status_code == 403
+
+
+# --- API and the reminder command ------------------------------------------------------------------------
+
+
+def test_api_submit_rollup_and_history_R1(setup: Setup, tree: Any, cast: Any, today_at: Any) -> None:
+    from rest_framework.test import APIClient
+
+    today_at(9)
+    api = APIClient()
+    api.force_authenticate(cast.dan)
+    url = f"/api/v1/command/reports/forms/{setup.form.uid}/submit/"
+    bad = api.post(
+        url, {"submitter": str(tree.city.uid), "values": {"new_cases": "x", "situation": "ổn"}}, format="json"
+    )
+    assert bad.status_code == 400
+    assert "số nguyên" in bad.content.decode()
+    ok = api.post(url, {"submitter": str(tree.city.uid), "values": {"new_cases": 2, "situation": "ổn"}}, format="json")
+    assert ok.status_code == 201, ok.content
+    uid = ok.json()["uid"]
+    denied = api.post(url, {"submitter": str(tree.pho_yen.uid), "values": {"situation": "ổn"}}, format="json")
+    assert denied.status_code in (403, 404)
+    today_at(16, 30)
+    api.force_authenticate(setup.hanh)
+    roll = api.get(f"/api/v1/command/reports/forms/{setup.form.uid}/rollup/").json()
+    assert roll["totals"]["new_cases"] == 2
+    assert roll["missing"] == ["Thị xã Phổ Yên", "Công an tỉnh", "Sở Y tế"]
+    late = api.get("/api/v1/command/reports/late-today/").json()
+    assert [r["submitter"]["name"] for r in late] == ["Thị xã Phổ Yên", "Công an tỉnh", "Sở Y tế"]
+    detail = api.get(f"/api/v1/command/reports/{uid}/").json()
+    assert [v["version"] for v in detail["versions"]] == [1]
+    assert api.get("/api/v1/command/reports/forms/").json()[0]["code"] == "daily-covid"
+
+
+def test_send_report_reminders_command_R1(
+    setup: Setup, tree: Any, django_capture_on_commit_callbacks: Any, today_at: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from phongdich.notifications.models import Notification
+
+    today_at(15)
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_report_reminders", stdout=out)
+    assert out.getvalue().strip() == "4"  # both districts, the police, the Health Department
+    assert Notification.objects.filter(kind="report_reminder").count() == 4
+    today_at(16, 1)
+    assert svc.report_reminders() == 0  # past the deadline: no reminder
