@@ -26,9 +26,6 @@ from .reports_services import report_submit
 
 class ReportFieldSerializer(serializers.ModelSerializer[ReportField]):
     kind = serializers.CharField(help_text=_("number hoặc text"))
-    source = serializers.CharField(
-        help_text=_("Nguồn số liệu điền sẵn (new_cases, f1, f2, q_home, tests…); rỗng: nhập tay")
-    )
 
     class Meta:
         model = ReportField
