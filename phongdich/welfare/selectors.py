@@ -46,6 +46,7 @@ from .models import (
 )
 
 VOTING_AGE = 18
+ID_CHUNK = 5000
 QUARANTINE_KINDS = (EpisodeKind.CENTRALISED, EpisodeKind.HOME)
 ISOLATION_KINDS = (EpisodeKind.SELF_ISOLATION,)
 # Zones whose residents cannot come to the polling station.
@@ -163,15 +164,18 @@ def mobile_ballot_lists(*, user: Any, election: Election) -> list[BallotList]:
     """One list per polling area in the user's area (in order), then the voters not covered by any area."""
     day = election.polling_day
     reasons = mobile_ballot_reasons(on=day)
-    voters = (
-        Person.objects.for_user(user)
-        .active()
-        .filter(pk__in=list(reasons), nationality="VN")
-        .filter(_adult_q(day))
-        .filter(residence_unit__tree=election.unit.tree, residence_unit__path__startswith=election.unit.path)
-        .select_related("residence_unit")
-        .order_by("name_folded", "id")
-    )
+    ids = sorted(reasons)
+    voters: list[Person] = []
+    for start in range(0, len(ids), ID_CHUNK):  # bounded IN lists, whatever the size of the outbreak
+        voters += (
+            Person.objects.for_user(user)
+            .active()
+            .filter(pk__in=ids[start : start + ID_CHUNK], nationality="VN")
+            .filter(_adult_q(day))
+            .filter(residence_unit__tree=election.unit.tree, residence_unit__path__startswith=election.unit.path)
+            .select_related("residence_unit")
+        )
+    voters.sort(key=lambda p: (p.name_folded, p.pk))
     areas = polling_areas(user=user, election=election)
     area_of_unit = dict(PollingAreaUnit.objects.filter(election=election).values_list("unit_id", "polling_area_id"))
     by_area: dict[int | None, list[Voter]] = {a.pk: [] for a in areas}
