@@ -550,3 +550,98 @@ def test_send_report_reminders_command_R1(
     assert Notification.objects.filter(kind="report_reminder").count() == 4
     today_at(16, 1)
     assert svc.report_reminders() == 0  # past the deadline: no reminder
+
+
+# --- in Chromium -------------------------------------------------------------------------------------------
+
+
+def pdf_first_page_png(pdf_path: Any, out_prefix: Any) -> Any:
+    """Render page 1 of a PDF to PNG with poppler's ``pdftoppm`` (Debian package poppler-utils)."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    tool = shutil.which("pdftoppm")
+    assert tool, "pdftoppm (Debian package poppler-utils) is needed to check that the PDF renders"
+    subprocess.run(
+        [tool, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf_path), str(out_prefix)], check=True
+    )
+    return Path(f"{out_prefix}.png")
+
+
+@pytest.mark.browser
+def test_health_department_in_chromium_late_rollup_pdf_excel_R1(
+    setup: Setup,
+    tree: Any,
+    cast: Any,
+    live_server: Any,
+    browser_page: Any,
+    browser_login: Any,
+    monkeypatch: Any,
+    tmp_path: Any,
+) -> None:
+    from openpyxl import load_workbook
+    from PIL import Image
+
+    today = timezone.localdate()
+    form = setup.form
+
+    def now_at(hour: int, minute: int = 0) -> None:
+        moment = timezone.make_aware(datetime.combine(today, time(hour, minute)))
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    now_at(10)
+    svc.report_submit(
+        actor=cast.dan, form=form, submitter=sub(form, tree.city), values=values(new_cases=3, f1=12, tests=80)
+    )
+    svc.report_submit(
+        actor=setup.hanh, form=form, submitter=sub(form, setup.soyt), values=values(new_cases=1, tests=250)
+    )
+    now_at(16, 20)
+    svc.report_submit(
+        actor=setup.phuong, form=form, submitter=sub(form, tree.pho_yen), values=values(new_cases=2, f1=4)
+    )
+    now_at(16, 30)
+
+    page = browser_page
+    browser_login(page, "hanh", cast.password)
+    page.goto(f"{live_server.url}/command/reports/")
+    late = page.locator("#late-today").inner_text()
+    assert "Công an tỉnh" in late
+    assert "Thành phố Thái Nguyên" not in late
+    with page.expect_navigation():
+        page.get_by_role("link", name="Xem tổng hợp").click()
+    totals = page.locator("#rollup-totals").inner_text()
+    assert "Số ca mắc mới trong ngày\t6" in totals
+    assert "Số F1 đang theo dõi\t16" in totals
+    missing = page.locator("main").inner_text().split("Chưa nộp")[1]
+    assert "Công an tỉnh" in missing
+
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="Tải báo cáo tổng hợp (PDF)").click()
+    pdf_path = tmp_path / "tong-hop.pdf"
+    pdf_download.value.save_as(pdf_path)
+    assert pdf_path.read_bytes().startswith(b"%PDF-")
+    png = pdf_first_page_png(pdf_path, tmp_path / "trang-1")
+    image = Image.open(png).convert("L")
+    width, height = image.size
+    assert height > width  # A4 portrait
+    dark = sum(image.histogram()[:128])
+    assert dark > 0.002 * width * height  # text was drawn, not a blank page
+
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("link", name="Tải Excel").click()
+    xlsx_path = tmp_path / "tong-hop.xlsx"
+    xlsx_download.value.save_as(xlsx_path)
+    wb = load_workbook(xlsx_path)
+    figures = {row[0]: row[1] for row in wb.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert figures["Số ca mắc mới trong ngày"] == 6
+    assert figures["Số F1 đang theo dõi"] == 16
+    assert figures["Số mẫu xét nghiệm có kết quả"] == 330
+    status = {row[0]: row[1] for row in wb.worksheets[1].iter_rows(min_row=2, values_only=True)}
+    assert status == {
+        "Thành phố Thái Nguyên": "Đúng hạn",
+        "Thị xã Phổ Yên": "Nộp muộn",
+        "Công an tỉnh": "Chưa nộp (quá hạn)",
+        "Sở Y tế": "Đúng hạn",
+    }
