@@ -115,6 +115,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=1,
         help="threads per gunicorn worker: 1 = sync workers (default); more = gthread workers",
     )
+    parser.add_argument(
+        "--group-commit",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="the server's CHECKIN_GROUP_COMMIT: auto = on with gthread workers (--threads > 1), off with sync",
+    )
+    parser.add_argument(
+        "--group-wait-ms",
+        type=float,
+        default=1.0,
+        help="CHECKIN_GROUP_COMMIT_WAIT_MS: how long the writer waits for more rows once it has one",
+    )
     parser.add_argument("--batches", type=int, default=20, help="batches of 1,000 rows through the endpoint")
     parser.add_argument("--cases", type=int, default=40, help="cases whose exposures are queried")
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds at most per HTTP job")
@@ -123,6 +135,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres:///"), help="server URL")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the bench database")
     parser.add_argument("--note", action="append", default=[], help="a note for the results file (repeatable)")
+    parser.add_argument(
+        "--http-only", action="store_true", help="time the single check-ins over HTTP only (no batch, no exposure)"
+    )
     parser.add_argument("--build-only", action="store_true", help="build (or check) the bench database, time nothing")
     args = parser.parse_args(argv)
     if args.smoke:
@@ -145,6 +160,11 @@ def database_env(args: argparse.Namespace) -> dict[str, str]:
     if args.db == "sqlite":
         return {"SQLITE_PATH": str(args.workdir / f"{BENCH}-{args.people}.sqlite3")}
     return {"DATABASE_URL": pg_database_url(args.pg_url, f"phongdich_bench_{BENCH}_{args.people}")}
+
+
+def group_commit_env(args: argparse.Namespace) -> str:
+    """``CHECKIN_GROUP_COMMIT`` of the server: ``auto`` turns it on for gthread workers only."""
+    return {"on": "true", "off": "false"}.get(args.group_commit, "auto")
 
 
 def parquet_path(args: argparse.Namespace) -> Path:
@@ -179,10 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     fixtures = prepare_fixtures(args)
     ops.update(measure_http(args, fixtures))
     ops["http_single_rps"]["detail"]["cost"] = measure_checkin_cost(args, fixtures)
-    ops.update(measure_batch(args, fixtures))
-    exposure, exposure_notes = measure_exposure(args, scale)
-    ops.update(exposure)
-    notes.extend(exposure_notes)
+    if not args.http_only:
+        ops.update(measure_batch(args, fixtures))
+        exposure, exposure_notes = measure_exposure(args, scale)
+        ops.update(exposure)
+        notes.extend(exposure_notes)
     result = {
         "benchmark": BENCH,
         "date": dt.datetime.now().isoformat(timespec="seconds"),
@@ -199,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {
             "gunicorn_workers": 2,
             "gunicorn_worker_class": "sync" if args.threads <= 1 else f"gthread ({args.threads} threads)",
+            "checkin_group_commit": group_commit_env(args),
+            "checkin_group_commit_wait_ms": args.group_wait_ms,
             "client_concurrency": args.concurrency,
             "requests": args.requests,
             "batches": args.batches,
@@ -712,6 +735,19 @@ def remove_measured_rows(watermark: int) -> int:
     return deleted
 
 
+def pg_commits(args: argparse.Namespace) -> int | None:
+    """Transactions committed so far on the bench database (PostgreSQL's statistics), or None."""
+    if args.db != "postgres":
+        return None
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -726,6 +762,8 @@ def gunicorn_server(args: argparse.Namespace) -> Iterator[int]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
     env.update(database_env(args))
     env["DJANGO_SETTINGS_MODULE"] = "checkins_settings"
+    env["CHECKIN_GROUP_COMMIT"] = group_commit_env(args)
+    env["CHECKIN_GROUP_COMMIT_WAIT_MS"] = str(args.group_wait_ms)
     env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(ROOT)])
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally clause below
     process = subprocess.Popen(
@@ -816,6 +854,7 @@ def measure_http(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any]
         "devices": fixtures.devices,
         "seed": args.seed,
     }
+    commits_before = pg_commits(args)
     try:
         with gunicorn_server(args) as port:
             # Bare, check-in, bare, check-in: drift of the machine's load falls on both alike.
@@ -825,6 +864,8 @@ def measure_http(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any]
                 for name, path in (("bare", "/bench/ok"), ("checkin", "/api/v1/checkins"))
             ]
             results = run_client(port, jobs)
+        time.sleep(0.5)  # the server has stopped: its backends have ended and reported their commits
+        commits_after = pg_commits(args)
     finally:
         removed = remove_measured_rows(fixtures.watermark)
     merged: dict[str, dict[str, Any]] = {}
@@ -844,7 +885,12 @@ def measure_http(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any]
         )
     bare, checkin = merged["bare"], merged["checkin"]
     stored = removed
-    detail = {"bare": bare, "checkin": checkin, "stored_then_removed": stored}
+    detail: dict[str, Any] = {"bare": bare, "checkin": checkin, "stored_then_removed": stored}
+    if commits_before is not None and commits_after is not None and stored:
+        # Transactions committed on the bench database while the server ran, per check-in stored
+        # (the bare view commits nothing): 1 without group commit, less with it.
+        detail["commits"] = commits_after - commits_before
+        detail["commits_per_checkin"] = round((commits_after - commits_before) / stored, 3)
     return {
         "http_single_rps": figure(
             checkin["rps"],

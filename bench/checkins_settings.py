@@ -8,9 +8,15 @@ Only ``bench/checkins.py`` uses this module (``DJANGO_SETTINGS_MODULE=checkins_s
 * the per-address limit of the check-in endpoints is lifted: every request of the benchmark
   comes from 127.0.0.1, which the limit would (rightly) cut off after 600 a minute. The limit is
   still counted (the in-process token bucket, as without ``REDIS_URL``), it just never refuses.
+
+``CHECKIN_GROUP_COMMIT`` (``auto``/``true``/``false``) comes from the environment as in production;
+the writer's wait, ``CHECKIN_GROUP_COMMIT_WAIT_MS``, too (``--group-wait-ms``).
 """
+
+import os
 
 from phongdich.settings import *  # noqa: F403
 
 ROOT_URLCONF = "checkins_urls"
 CHECKIN_RATE_PER_MINUTE = 1_000_000_000
+CHECKIN_GROUP_COMMIT_WAIT_MS = float(os.environ.get("CHECKIN_GROUP_COMMIT_WAIT_MS", "1"))
