@@ -27,6 +27,14 @@ CHECKPOINT_ROLES = frozenset(
     }
 )
 COMMAND_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.STEERING_COMMITTEE, Role.STANDING_COMMITTEE})
+WORKFORCE_ROLES = COMMAND_ROLES | {Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.ORGANISATION_HEAD}
+ENFORCEMENT_ROLES = COMMAND_ROLES | {
+    Role.DISTRICT_OFFICER,
+    Role.COMMUNE_OFFICER,
+    Role.HAMLET_HEAD,
+    Role.POLICE,
+    Role.HEALTH,
+}
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,12 @@ GROUP_OF: dict[str, str] = {
     "command_overview": "command",
     "tips": "command",
     "hotlines": "command",
+    "travel": "duties",
+    "onsite_plans": "duties",
+    "worker_passes": "duties",
+    "enforcement": "duties",
+    "elections": "duties",
+    "welfare": "duties",
     "geo": "admin",
     "orgs": "admin",
     "followed": "admin",
@@ -97,6 +111,7 @@ def group_labels() -> dict[str, str]:
         "zones": _("Vùng, cấp độ"),
         "qr": _("Mã QR"),
         "command": _("Chỉ đạo"),
+        "duties": _("Công vụ"),
         "admin": _("Quản trị"),
     }
 
@@ -144,6 +159,13 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
             candidates.append(("command_overview", _("Tổng hợp thực hiện chỉ đạo"), url_or_none("command:overview")))
         candidates.append(("tips", _("Tin báo"), url_or_none("hotlines:tips")))
         candidates.append(("hotlines", _("Đường dây nóng, đội phản ứng"), url_or_none("hotlines:directory")))
+    # Every official files their own trips; heads see their staff's.
+    candidates.append(("travel", _("Đi ngoài tỉnh"), url_or_none("travel:list")))
+    if user.is_superuser or scope.roles & WORKFORCE_ROLES:
+        candidates.append(("onsite_plans", _("Phương án 3 tại chỗ"), url_or_none("travel:plans")))
+        candidates.append(("worker_passes", _("Lao động ra, vào tỉnh"), url_or_none("travel:passes")))
+    if user.is_superuser or scope.roles & ENFORCEMENT_ROLES:
+        candidates.append(("enforcement", _("Kiểm tra, xử lý vi phạm"), url_or_none("enforcement:index")))
     candidates.append(("geo", _("Địa bàn"), url_or_none("geo:index")))
     candidates.append(("orgs", _("Cơ quan"), url_or_none("orgs:list")))
     if user.is_superuser or scope.roles & FOLLOWER_ROLES:

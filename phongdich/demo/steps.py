@@ -39,6 +39,7 @@ from .checkins import step_checkins
 from .command import step_command
 from .control_zones import step_control_zones
 from .declarations import step_declarations
+from .enforcement import step_enforcement
 from .epidemic_areas import step_epidemic_areas
 from .hotlines import step_hotlines
 from .levels import step_levels
@@ -49,6 +50,7 @@ from .screening import step_screening
 from .supplies import step_supplies
 from .synthetic import REFERENCE_YEAR, Employer, PopulationGenerator, people_bulk_create, residences_for
 from .testing import step_testing
+from .travel import step_travel
 from .vaccination import step_vaccination
 
 LOGINS_FILE = "demo-logins.json"
@@ -577,6 +579,8 @@ STEPS: list[tuple[str, Step]] = [
     ("command", step_command),
     ("hotlines", step_hotlines),
     ("levels", step_levels),
+    ("travel", step_travel),
+    ("enforcement", step_enforcement),
 ]
 
 

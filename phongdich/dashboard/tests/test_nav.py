@@ -57,13 +57,14 @@ IN_SCOPE = (
     "plans",
     "tips",
     "hotlines",
+    "travel",
     "geo",
     "orgs",
 )
 
 
 def _with(*extra: str) -> tuple[str, ...]:
-    """IN_SCOPE with the role-bound items (checkpoints, command overview) in their places."""
+    """IN_SCOPE with the role-bound items (checkpoints, command overview, workforce, enforcement) in their places."""
     keys: list[str] = []
     for key in IN_SCOPE:
         keys.append(key)
@@ -71,17 +72,22 @@ def _with(*extra: str) -> tuple[str, ...]:
             keys.append("checkpoints")
         if key == "plans" and "command_overview" in extra:
             keys.append("command_overview")
+        if key == "travel":
+            keys += [k for k in ("onsite_plans", "worker_passes", "enforcement") if k in extra]
     return tuple(keys)
+
+
+WORKFORCE = ("onsite_plans", "worker_passes")
 
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("alice", (*_with("checkpoints", "command_overview"), "roles", "audit")),
-        ("dan", _with("checkpoints")),
-        ("cuong", _with("checkpoints")),
-        ("hoa", _with("checkpoints")),
-        ("oanh", IN_SCOPE),
+        ("alice", (*_with("checkpoints", "command_overview", *WORKFORCE, "enforcement"), "roles", "audit")),
+        ("dan", _with("checkpoints", *WORKFORCE, "enforcement")),
+        ("cuong", _with("checkpoints", *WORKFORCE, "enforcement")),
+        ("hoa", _with("checkpoints", "enforcement")),
+        ("oanh", _with(*WORKFORCE)),
     ],
 )
 def test_nav_items_per_role_D4(cast: Any, persona: str, expected: tuple[str, ...]) -> None:
@@ -90,7 +96,8 @@ def test_nav_items_per_role_D4(cast: Any, persona: str, expected: tuple[str, ...
 
 def test_nav_for_superuser_has_admin_D4(db: Any) -> None:
     root = User.objects.create_superuser("root", "root@example.org", "x")
-    assert _keys(root) == _present(*_with("checkpoints", "command_overview"), "followed", "roles", "audit", "admin")
+    everything = _with("checkpoints", "command_overview", *WORKFORCE, "enforcement")
+    assert _keys(root) == _present(*everything, "followed", "roles", "audit", "admin")
 
 
 def test_nav_for_committee_member_has_followed_D5(cast: Any, tree: Any) -> None:
@@ -100,7 +107,7 @@ def test_nav_for_committee_member_has_followed_D5(cast: Any, tree: Any) -> None:
 
 
 def test_nav_without_roles_and_anonymous_D4(db: Any) -> None:
-    assert _keys(User.objects.create_user("nobody", password="x")) == _present("home", "geo", "orgs")
+    assert _keys(User.objects.create_user("nobody", password="x")) == _present("home", "travel", "geo", "orgs")
     from django.contrib.auth.models import AnonymousUser
 
     assert nav_items_for(AnonymousUser()) == []

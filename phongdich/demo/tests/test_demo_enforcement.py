@@ -29,7 +29,7 @@ def test_demo_enforcement_gatherings_inspections_violations_idempotently_G1_G2_G
     settings: Any, tmp_path: Path
 ) -> None:
     settings.VAR_DIR = tmp_path
-    call_command("demo", people=PEOPLE, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("demo", people=PEOPLE, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO(), until="travel")
     out = io.StringIO()
     demo = Demo(people=PEOPLE, out=out, progress=None)
     demo.province = Unit.objects.get(tree=catalogue.TREE, code=catalogue.PROVINCE_CODE, level=Level.PROVINCE)
