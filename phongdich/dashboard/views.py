@@ -29,7 +29,11 @@ PUBLIC_CACHE_SECONDS = 120
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/home.html", {"home": home_for(request.user)})
+    return render(
+        request,
+        "dashboard/home.html",
+        {"home": home_for(request.user), "has_dashboard": bool(root_units(request.user))},
+    )
 
 
 def _name(unit: Any) -> str:

@@ -202,3 +202,10 @@ def test_overview_at_the_province_runs_a_bounded_number_of_queries_D5(
     with django_assert_max_num_queries(60):
         o = overview_for(cast.alice, tree.province)
     assert set(o.timings) >= {"cases", "curve", "levels", "quarantine", "testing", "vaccination", "qr"}
+
+
+def test_home_page_links_to_the_dashboard_for_users_with_a_unit_D5(client: Client, cast: Any) -> None:
+    client.force_login(cast.cuong)
+    assert reverse("dashboard-overview") in client.get(reverse("home")).content.decode()
+    client.force_login(cast.oanh)
+    assert reverse("dashboard-overview") not in client.get(reverse("home")).content.decode()
