@@ -270,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "TipOutcomeEnum": "phongdich.hotlines.models.TipOutcome",
         "TipChannelEnum": "phongdich.hotlines.models.TipChannel",
         "EpidemicLevelEnum": "phongdich.levels.models.EpidemicLevel",
+        "GiftKindEnum": "phongdich.welfare.models.GiftKind",
         "TestOutcomeEnum": "phongdich.testing.models.Outcome",
         "TestOrderStatusEnum": "phongdich.testing.models.OrderStatus",
         "TestOrderReasonEnum": "phongdich.testing.models.OrderReason",

@@ -28,6 +28,16 @@ CHECKPOINT_ROLES = frozenset(
 )
 COMMAND_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.STEERING_COMMITTEE, Role.STANDING_COMMITTEE})
 WORKFORCE_ROLES = COMMAND_ROLES | {Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.ORGANISATION_HEAD}
+WELFARE_ROLES = frozenset(
+    {
+        Role.PROVINCE_ADMIN,
+        Role.STEERING_COMMITTEE,
+        Role.DISTRICT_OFFICER,
+        Role.COMMUNE_OFFICER,
+        Role.ELECTION_COMMITTEE,
+        Role.FATHERLAND_FRONT,
+    }
+)
 ENFORCEMENT_ROLES = COMMAND_ROLES | {
     Role.DISTRICT_OFFICER,
     Role.COMMUNE_OFFICER,
@@ -94,6 +104,7 @@ GROUP_OF: dict[str, str] = {
     "enforcement": "duties",
     "elections": "duties",
     "welfare": "duties",
+    "event_check": "duties",
     "geo": "admin",
     "orgs": "admin",
     "followed": "admin",
@@ -166,6 +177,11 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
         candidates.append(("worker_passes", _("Lao động ra, vào tỉnh"), url_or_none("travel:passes")))
     if user.is_superuser or scope.roles & ENFORCEMENT_ROLES:
         candidates.append(("enforcement", _("Kiểm tra, xử lý vi phạm"), url_or_none("enforcement:index")))
+    if user.is_superuser or scope.roles & WELFARE_ROLES:
+        candidates.append(("elections", _("Bầu cử"), url_or_none("welfare:elections")))
+        candidates.append(("welfare", _("Ủng hộ, hỗ trợ, kinh phí"), url_or_none("welfare:donations")))
+    if not scope.is_empty:
+        candidates.append(("event_check", _("Rà soát danh sách dự sự kiện"), url_or_none("welfare:event-check")))
     candidates.append(("geo", _("Địa bàn"), url_or_none("geo:index")))
     candidates.append(("orgs", _("Cơ quan"), url_or_none("orgs:list")))
     if user.is_superuser or scope.roles & FOLLOWER_ROLES:

@@ -52,6 +52,7 @@ from .synthetic import REFERENCE_YEAR, Employer, PopulationGenerator, people_bul
 from .testing import step_testing
 from .travel import step_travel
 from .vaccination import step_vaccination
+from .welfare import step_welfare
 
 LOGINS_FILE = "demo-logins.json"
 
@@ -581,6 +582,7 @@ STEPS: list[tuple[str, Step]] = [
     ("levels", step_levels),
     ("travel", step_travel),
     ("enforcement", step_enforcement),
+    ("welfare", step_welfare),
 ]
 
 

@@ -42,7 +42,7 @@ RESULT_TTL_SECONDS = 3600
 _CACHE_PREFIX = "movements:crosscheck:"
 
 
-def _columns() -> list[tb.Column]:
+def person_columns() -> list[tb.Column]:
     return [
         tb.Column(_("Họ và tên"), "full_name", aliases=("họ tên", "ho ten", "full name", "name")),
         tb.Column(_("CCCD"), "cccd", required=False, aliases=("số cccd", "căn cước", "cmnd", "id")),
@@ -53,7 +53,7 @@ def _columns() -> list[tb.Column]:
 
 
 def columns() -> tuple[tb.Column, ...]:
-    return tb.bilingual(_columns)
+    return tb.bilingual(person_columns)
 
 
 @dataclass
@@ -108,7 +108,7 @@ class CrossCheck:
         return sum(1 for r in self.rows if r.exposed)
 
 
-def _validate(values: dict[str, Any]) -> dict[str, Any] | list[tb.RowIssue]:
+def validate_person_row(values: dict[str, Any]) -> dict[str, Any] | list[tb.RowIssue]:
     name = " ".join(str(values.get("full_name") or "").split())
     cccd = re.sub(r"[\s.]", "", str(values.get("cccd") or ""))
     phone = str(values.get("phone") or "").strip()
@@ -136,7 +136,7 @@ def _validate(values: dict[str, Any]) -> dict[str, Any] | list[tb.RowIssue]:
     return {**values, "full_name": name, "cccd": cccd, "phone": phone, "org": str(values.get("org") or "").strip()}
 
 
-def _match(visible: Any, row: CheckRow) -> Person | None:
+def match_person(visible: Any, row: CheckRow) -> Person | None:
     if row.cccd:
         person = visible.filter(cccd=row.cccd).first()
         if person is not None:
@@ -167,7 +167,7 @@ def cross_check(*, user: Any, upload: Any, filename: str | None = None, on: date
         name=SPEC_NAME,
         columns=columns(),
         write=keep,
-        validate_row=_validate,
+        validate_row=validate_person_row,
         ignore_unknown_columns=True,
         title=_("danh sách đối chiếu dịch tễ"),
     )
@@ -192,7 +192,7 @@ def cross_check(*, user: Any, upload: Any, filename: str | None = None, on: date
             birth_date=values.get("birth_date"),
             org=values["org"],
         )
-        row.person = _match(visible, row)
+        row.person = match_person(visible, row)
         if row.person is not None:
             row.flags = list(
                 ExposureFlag.objects.filter(person=row.person, cleared_at__isnull=True, visit_to__gte=since)

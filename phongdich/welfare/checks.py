@@ -2,12 +2,12 @@
 
 The uploaded list (CSV or XLSX through ``core.tabular``) has the columns of the door-to-door cross-check
 (``movements.crosscheck``: Họ và tên, CCCD, Số điện thoại, Ngày sinh, Đơn vị) plus Năm sinh and Vai trò.
-Rows are cleaned and matched to the registry by that module's own pieces (``_validate``, ``_match``); a row
-with only a name and a birth year is matched by name and birth year when that is unique. Each person found is
-checked as of the event day for: a quarantine episode open that day, an active epidemic-area exposure flag of
-the look-back window, a medical declaration with symptoms in that window, an open case. Bad rows come back
-with their Vietnamese messages. Nothing is stored but the import's audit line; the result is kept for an
-hour for the same user and its download is audited.
+Rows are cleaned and matched to the registry by that module's pieces (``validate_person_row``,
+``match_person``); a row with only a name and a birth year is matched by name and birth year when that is
+unique. Each person found is checked as of the event day for: a quarantine episode open that day, an active
+epidemic-area exposure flag of the look-back window, a medical declaration with symptoms in that window, an
+open case. Bad rows come back with their Vietnamese messages. Nothing is stored but the import's audit line;
+the result is kept for an hour for the same user and its download is audited.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ _CACHE_PREFIX = "welfare:event-check:"
 
 def _columns() -> list[tb.Column]:
     return [
-        *crosscheck._columns(),
+        *crosscheck.person_columns(),
         tb.Column(
             _("Năm sinh"),
             "birth_year",
@@ -109,7 +109,7 @@ def _validate(values: dict[str, Any]) -> dict[str, Any] | list[tb.RowIssue]:
     probe = dict(values)
     if year and not values.get("birth_date"):
         probe["birth_date"] = date(year, 1, 1)  # the cross-check wants one key besides the name: a year is one
-    cleaned = crosscheck._validate(probe)
+    cleaned = crosscheck.validate_person_row(probe)
     if isinstance(cleaned, list):
         return cleaned
     birth_date = values.get("birth_date")
@@ -132,7 +132,7 @@ def _match(visible: Any, row: EventRow) -> Person | None:
         birth_date=row.birth_date,
         org=row.org,
     )
-    person = crosscheck._match(visible, probe)
+    person = crosscheck.match_person(visible, probe)
     if person is None and row.birth_date is None and row.birth_year:
         same = list(visible.filter(name_folded=fold(row.full_name)[:120], birth_year=row.birth_year)[:2])
         if len(same) == 1:

@@ -73,19 +73,21 @@ def _with(*extra: str) -> tuple[str, ...]:
         if key == "plans" and "command_overview" in extra:
             keys.append("command_overview")
         if key == "travel":
-            keys += [k for k in ("onsite_plans", "worker_passes", "enforcement") if k in extra]
+            keys += [k for k in ("onsite_plans", "worker_passes", "enforcement", "elections", "welfare") if k in extra]
+            keys.append("event_check")
     return tuple(keys)
 
 
 WORKFORCE = ("onsite_plans", "worker_passes")
+WELFARE = ("elections", "welfare")
 
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("alice", (*_with("checkpoints", "command_overview", *WORKFORCE, "enforcement"), "roles", "audit")),
-        ("dan", _with("checkpoints", *WORKFORCE, "enforcement")),
-        ("cuong", _with("checkpoints", *WORKFORCE, "enforcement")),
+        ("alice", (*_with("checkpoints", "command_overview", *WORKFORCE, "enforcement", *WELFARE), "roles", "audit")),
+        ("dan", _with("checkpoints", *WORKFORCE, "enforcement", *WELFARE)),
+        ("cuong", _with("checkpoints", *WORKFORCE, "enforcement", *WELFARE)),
         ("hoa", _with("checkpoints", "enforcement")),
         ("oanh", _with(*WORKFORCE)),
     ],
@@ -96,7 +98,7 @@ def test_nav_items_per_role_D4(cast: Any, persona: str, expected: tuple[str, ...
 
 def test_nav_for_superuser_has_admin_D4(db: Any) -> None:
     root = User.objects.create_superuser("root", "root@example.org", "x")
-    everything = _with("checkpoints", "command_overview", *WORKFORCE, "enforcement")
+    everything = _with("checkpoints", "command_overview", *WORKFORCE, "enforcement", *WELFARE)
     assert _keys(root) == _present(*everything, "followed", "roles", "audit", "admin")
 
 
