@@ -209,3 +209,35 @@ def test_home_page_links_to_the_dashboard_for_users_with_a_unit_D5(client: Clien
     assert reverse("dashboard-overview") in client.get(reverse("home")).content.decode()
     client.force_login(cast.oanh)
     assert reverse("dashboard-overview") not in client.get(reverse("home")).content.decode()
+
+
+def test_vaccination_per_unit_equals_hand_counts_D5(tree: Any) -> None:
+    from phongdich.dashboard.overview import vaccination
+    from phongdich.vaccination.models import Dose, VaccineProduct
+
+    product = VaccineProduct.objects.create(
+        code="d5-test", name="Vắc xin thử", manufacturer="Thử", primary_doses=2, min_interval_days=28
+    )
+
+    def adult(unit: Any, doses: int) -> None:
+        person = PersonFactory(residence_unit=unit, birth_year=1980, birth_date=None)
+        for n in range(1, doses + 1):
+            Dose.objects.create(
+                person=person,
+                product=product,
+                dose_number=n,
+                given_on=TODAY - timedelta(days=60 - 30 * n),
+                kind="primary",
+                completes_series=n == 2,
+            )
+
+    for doses in (0, 1, 2):
+        adult(tree.quan_trieu, doses)
+    adult(tree.dac_son, 2)
+    adult(tree.dac_son, 2)
+    whole, rows = vaccination(tree.province, on=TODAY)
+    assert (whole.adults, whole.adults_one_dose, whole.adults_full) == (5, 4, 3)
+    by_name = {r.unit.name: (r.coverage.adults, r.coverage.adults_full) for r in rows}
+    assert by_name == {"Thành phố Thái Nguyên": (3, 1), "Thị xã Phổ Yên": (2, 2)}
+    _whole, communes = vaccination(tree.city, on=TODAY)
+    assert [(r.unit.name, r.coverage.adults_full) for r in communes] == [("Phường Quán Triều", 1)]
