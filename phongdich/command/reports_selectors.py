@@ -80,19 +80,29 @@ def _tree() -> str:
     return str(getattr(settings, "ADMIN_TREE", "2021"))
 
 
+def home_province() -> Unit | None:
+    """The province the reports go up to (``PROVINCE_CODE`` in the tree in force)."""
+    code = str(getattr(settings, "PROVINCE_CODE", "19"))
+    return Unit.objects.filter(tree=_tree(), level=Level.PROVINCE, code=code).first()
+
+
 def submitters(form: ReportForm, *, user: Any = None) -> list[Submitter]:
     """Every unit and organisation that must submit ``form`` (``user``: narrowed to their scope unless they
     receive the reports), units first (by path), then organisations by name."""
     everyone = user is None or is_recipient(user, form)
     scope = None if everyone else scope_for(user)
+    province = home_province()
+    prefix = province.path if province is not None else ""
     result: list[Submitter] = []
     if form.unit_level:
-        units = Unit.objects.filter(tree=_tree(), level=form.unit_level)
+        units = Unit.objects.filter(tree=_tree(), level=form.unit_level, path__startswith=prefix)
         if scope is not None:
             units = units.filter(scope.unit_q())
         result += [Submitter(unit_key(u.pk), u.name, unit=u) for u in units.order_by("path")]
     if form.org_kinds:
-        orgs = Organisation.objects.filter(kind__in=list(form.org_kinds), is_active=True, unit__tree=_tree())
+        orgs = Organisation.objects.filter(
+            kind__in=list(form.org_kinds), is_active=True, unit__tree=_tree(), unit__path__startswith=prefix
+        )
         if form.org_unit_level:
             orgs = orgs.filter(unit__level=form.org_unit_level)
         if scope is not None:
@@ -381,14 +391,15 @@ def _as_int(value: Any) -> int:
 def rollup(
     form: ReportForm | None = None, day: date | None = None, *, user: Any = None, now: datetime | None = None
 ) -> Rollup:
-    """The roll-up of ``form`` (the first daily form in force when None) for ``day`` (today when None), over
+    """The roll-up of ``form`` (the first daily form in force when None) for ``day`` (when None: today, or the
+    deadline's day of a one-off form), over
     the submitters ``user`` sees (all when ``user`` is None or receives the reports)."""
     moment = now or timezone.now()
-    day = day or timezone.localdate(moment)
     if form is None:
-        form = daily_forms(day).order_by("active_from", "pk").first()
+        form = daily_forms(day or timezone.localdate(moment)).order_by("active_from", "pk").first()
         if form is None:
             raise Http404
+    day = day or report_day_of(form, moment)
     fields = form_fields(form)
     numbers = [f.key for f in fields if f.kind == FieldKind.NUMBER]
     rows = status_rows(form, day, user=user, now=moment)
