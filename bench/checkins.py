@@ -127,6 +127,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=1.0,
         help="CHECKIN_GROUP_COMMIT_WAIT_MS: how long the writer waits for more rows once it has one",
     )
+    parser.add_argument(
+        "--switch-interval-ms",
+        type=float,
+        default=0.0,
+        help="the server's sys.setswitchinterval (GIL hand-over, Python's default 5 ms); 0 = leave it",
+    )
     parser.add_argument("--batches", type=int, default=20, help="batches of 1,000 rows through the endpoint")
     parser.add_argument("--cases", type=int, default=40, help="cases whose exposures are queried")
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds at most per HTTP job")
@@ -222,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             "gunicorn_worker_class": "sync" if args.threads <= 1 else f"gthread ({args.threads} threads)",
             "checkin_group_commit": group_commit_env(args),
             "checkin_group_commit_wait_ms": args.group_wait_ms,
+            "switch_interval_ms": args.switch_interval_ms or 5.0,
             "client_concurrency": args.concurrency,
             "requests": args.requests,
             "batches": args.batches,
@@ -764,6 +771,8 @@ def gunicorn_server(args: argparse.Namespace) -> Iterator[int]:
     env["DJANGO_SETTINGS_MODULE"] = "checkins_settings"
     env["CHECKIN_GROUP_COMMIT"] = group_commit_env(args)
     env["CHECKIN_GROUP_COMMIT_WAIT_MS"] = str(args.group_wait_ms)
+    if args.switch_interval_ms:
+        env["BENCH_SWITCH_INTERVAL_MS"] = str(args.switch_interval_ms)
     env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(ROOT)])
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally clause below
     process = subprocess.Popen(
@@ -977,6 +986,23 @@ def measure_checkin_cost(args: argparse.Namespace, fixtures: Fixtures) -> dict[s
             poster_checkin_insert(code_id=place.code_id, device_hash=rng.choice(hashes), at=now, client_id=uuid.uuid4())
 
         cost["insert_ms"] = mean_ms(insert, n)
+
+        # The group writer's statement: GROUP rows in one INSERT and one commit, per row.
+        from django.db import transaction
+
+        from phongdich.checkins.services import PosterRow, poster_checkins_insert
+
+        group = 200
+
+        def group_insert() -> None:
+            now = dt.datetime.now(dt.UTC)
+            rows = [PosterRow(place.code_id, rng.choice(hashes), now, now, uuid.uuid4()) for _row in range(group)]
+            with transaction.atomic():
+                poster_checkins_insert(rows)
+
+        groups = 2 if args.smoke else 10
+        cost["group_rows"] = group
+        cost["group_insert_ms_per_row"] = round(mean_ms(group_insert, groups) / group, 3)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET synchronous_commit = off")

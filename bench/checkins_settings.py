@@ -20,3 +20,8 @@ from phongdich.settings import *  # noqa: F403
 ROOT_URLCONF = "checkins_urls"
 CHECKIN_RATE_PER_MINUTE = 1_000_000_000
 CHECKIN_GROUP_COMMIT_WAIT_MS = float(os.environ.get("CHECKIN_GROUP_COMMIT_WAIT_MS", "1"))
+if os.environ.get("BENCH_SWITCH_INTERVAL_MS"):
+    import sys
+
+    # How long a thread holding the GIL runs before another may take it (Python's default 5 ms).
+    sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL_MS"]) / 1000)

@@ -60,6 +60,8 @@ logger = logging.getLogger(__name__)
 
 UNAVAILABLE = _("Hệ thống đang bận, lượt quét mã chưa được ghi nhận. Vui lòng thử lại sau giây lát.")
 
+APPLICATION_NAME = "phongdich-checkin-writer"
+
 # How long a request waits for its group at most before answering 503 (the writer is stuck).
 ANSWER_TIMEOUT = 30.0
 
@@ -212,6 +214,7 @@ class Writer:
 
         self.received += len(group)
         self.largest = max(self.largest, len(group))
+        self._connect()
         try:
             with transaction.atomic(using=self.using):
                 stored = poster_checkins_insert([p.row for p in group])
@@ -245,6 +248,17 @@ class Writer:
             if created:
                 claimed.add(client_id)
             pending.future.set_result(created)
+
+    def _connect(self) -> None:
+        """Open the writer's connection if it is closed; on PostgreSQL it shows as ``APPLICATION_NAME``
+        in ``pg_stat_activity``."""
+        connection = connections[self.using]
+        if connection.connection is not None:
+            return
+        connection.ensure_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('application_name', %s, false)", [APPLICATION_NAME])
 
     def _reconnect_if_broken(self) -> None:
         connection = connections[self.using]

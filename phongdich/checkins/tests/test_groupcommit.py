@@ -282,10 +282,10 @@ def test_writer_connection_terminated_reconnects_and_stores_M1(workshop_code: An
     try:
         assert writer.submit(row(workshop_code, devices[0])).result(timeout=30) is True
         with connection.cursor() as cursor:
-            # The only other session on the test database is the writer's.
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                "WHERE datname = current_database() AND application_name = %s",
+                [groupcommit.APPLICATION_NAME],
             )
             assert cursor.fetchall() == [(True,)]
         time.sleep(0.2)
