@@ -241,3 +241,8 @@ def test_vaccination_per_unit_equals_hand_counts_D5(tree: Any) -> None:
     assert by_name == {"Thành phố Thái Nguyên": (3, 1), "Thị xã Phổ Yên": (2, 2)}
     _whole, communes = vaccination(tree.city, on=TODAY)
     assert [(r.unit.name, r.coverage.adults_full) for r in communes] == [("Phường Quán Triều", 1)]
+
+
+def test_drilling_down_offers_the_way_back_D5(client: Client, tree: Any, cast: Any) -> None:
+    assert "Về địa bàn của bạn" not in _page(client, cast.alice).content.decode()
+    assert "Về địa bàn của bạn" in _page(client, cast.alice, f"?unit={tree.city.uid}").content.decode()
