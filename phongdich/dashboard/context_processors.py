@@ -27,6 +27,8 @@ CHECKPOINT_ROLES = frozenset(
     }
 )
 COMMAND_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.STEERING_COMMITTEE, Role.STANDING_COMMITTEE})
+# Roles whose area is below a commune (a hamlet) or an organisation: no commune-wide figures such as coverage.
+AREA_LESS_ROLES = frozenset({Role.HAMLET_HEAD, Role.ORGANISATION_HEAD})
 WORKFORCE_ROLES = COMMAND_ROLES | {Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.ORGANISATION_HEAD}
 WELFARE_ROLES = frozenset(
     {
@@ -152,14 +154,16 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
         candidates.append(("screening", _("Sàng lọc ngẫu nhiên"), url_or_none("screening:campaigns")))
         candidates.append(("supplies", _("Vật tư"), url_or_none("supplies:overview")))
         candidates.append(("vaccination", _("Mũi tiêm"), url_or_none("vaccination:doses")))
-        candidates.append(("coverage", _("Độ bao phủ vắc xin"), url_or_none("vaccination:coverage")))
+        if scope.everything or scope.roles - AREA_LESS_ROLES:
+            candidates.append(("coverage", _("Độ bao phủ vắc xin"), url_or_none("vaccination:coverage")))
         candidates.append(("aefi", _("Phản ứng sau tiêm"), url_or_none("vaccination:events")))
         candidates.append(("zones", _("Vùng dịch"), url_or_none("zones:area_list")))
         candidates.append(("control_zones", _("Cách ly, phong tỏa vùng"), url_or_none("zones:control_list")))
         candidates.append(("transport_passes", _("Luồng xanh vận tải"), url_or_none("zones:pass_list")))
         if user.is_superuser or scope.roles & CHECKPOINT_ROLES:
             candidates.append(("checkpoints", _("Chốt kiểm soát"), url_or_none("zones:checkpoint_list")))
-        candidates.append(("levels", _("Cấp độ dịch"), url_or_none("levels:overview")))
+        if scope.everything or scope.unit_paths:
+            candidates.append(("levels", _("Cấp độ dịch"), url_or_none("levels:overview")))
         candidates.append(("checkins", _("Mã QR"), url_or_none("checkins:index")))
         candidates.append(("gate", _("Trực cổng"), url_or_none("healthpass:gate_select")))
         candidates.append(("exposures", _("Đối chiếu tiếp xúc"), url_or_none("exposures:pending")))

@@ -78,6 +78,11 @@ def _with(*extra: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _without(keys: tuple[str, ...], *absent: str) -> tuple[str, ...]:
+    """A hamlet head or an organisation head has no commune-wide figures (coverage; levels without a unit)."""
+    return tuple(k for k in keys if k not in absent)
+
+
 WORKFORCE = ("onsite_plans", "worker_passes")
 WELFARE = ("elections", "welfare")
 
@@ -88,8 +93,8 @@ WELFARE = ("elections", "welfare")
         ("alice", (*_with("checkpoints", "command_overview", *WORKFORCE, "enforcement", *WELFARE), "roles", "audit")),
         ("dan", _with("checkpoints", *WORKFORCE, "enforcement", *WELFARE)),
         ("cuong", _with("checkpoints", *WORKFORCE, "enforcement", *WELFARE)),
-        ("hoa", _with("checkpoints", "enforcement")),
-        ("oanh", _with(*WORKFORCE)),
+        ("hoa", _without(_with("checkpoints", "enforcement"), "coverage")),
+        ("oanh", _without(_with(*WORKFORCE), "coverage", "levels")),
     ],
 )
 def test_nav_items_per_role_D4(cast: Any, persona: str, expected: tuple[str, ...]) -> None:
@@ -162,3 +167,17 @@ def test_nav_menus_are_rendered_as_disclosures_D4(cast: Any, client: Client) -> 
     html = client.get("/orgs/").content.decode()
     assert '<details class="navgroup current"><summary>Quản trị</summary>' in html
     assert html.count('<details class="navgroup') >= 2
+
+
+@pytest.mark.parametrize("persona", ["alice", "dan", "cuong", "hoa", "oanh"])
+def test_every_nav_page_opens_for_its_user_D4(cast: Any, persona: str) -> None:
+    """A menu never offers a page that then says "not found" or "forbidden" to the same user."""
+    user = getattr(cast, persona)
+    client = Client()
+    client.force_login(user)
+    refused = {}
+    for item in nav_items_for(user, "/"):
+        status = client.get(item.url).status_code
+        if status != 200:
+            refused[item.key] = status
+    assert refused == {}
