@@ -246,3 +246,21 @@ def test_vaccination_per_unit_equals_hand_counts_D5(tree: Any) -> None:
 def test_drilling_down_offers_the_way_back_D5(client: Client, tree: Any, cast: Any) -> None:
     assert "Về địa bàn của bạn" not in _page(client, cast.alice).content.decode()
     assert "Về địa bàn của bạn" in _page(client, cast.alice, f"?unit={tree.city.uid}").content.decode()
+
+
+def test_vaccination_figure_is_kept_ten_minutes_with_its_time_D5(tree: Any, cast: Any) -> None:
+    from django.core.cache import cache
+
+    from phongdich.dashboard.overview import vaccination_cached
+
+    cache.clear()
+    PersonFactory(residence_unit=tree.quan_trieu, birth_year=1980, birth_date=None)
+    first, _rows, at = vaccination_cached(tree.province, on=TODAY)
+    assert first.adults == 1
+    PersonFactory(residence_unit=tree.quan_trieu, birth_year=1980, birth_date=None)
+    again, _rows, at_again = vaccination_cached(tree.province, on=TODAY)
+    assert (again.adults, at_again) == (1, at)
+    o = overview_for(cast.alice, tree.province)
+    assert o.vaccination_at == timezone.localtime(at)
+    cache.clear()
+    assert vaccination_cached(tree.province, on=TODAY)[0].adults == 2
