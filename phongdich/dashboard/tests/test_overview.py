@@ -264,3 +264,17 @@ def test_vaccination_figure_is_kept_ten_minutes_with_its_time_D5(tree: Any, cast
     assert o.vaccination_at == timezone.localtime(at)
     cache.clear()
     assert vaccination_cached(tree.province, on=TODAY)[0].adults == 2
+
+
+def test_reports_not_sent_today_come_from_the_daily_reports_D5(client: Client, tree: Any, cast: Any) -> None:
+    from phongdich.command.reports_selectors import late_today
+
+    now = timezone.now()
+    o = overview_for(cast.alice, tree.province, now=now)
+    expected = [r.submitter.name for r in late_today(cast.alice, now=timezone.localtime(now))]
+    assert expected  # the seeded daily form: every district of the province must send it
+    assert o.accountability.late_reports is not None
+    assert [r.submitter.name for r in o.accountability.late_reports] == expected
+    section = _page(client, cast.alice).content.decode().split('id="accountability"', 1)[1]
+    assert "Chưa gửi báo cáo hằng ngày hôm nay" in section
+    assert expected[0] in section
