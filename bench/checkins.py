@@ -1210,7 +1210,7 @@ def measure_exposure(args: argparse.Namespace, scale: Scale) -> tuple[dict[str, 
     from phongdich.orgs.models import Premises
 
     print("--> exposure query (application vs DuckDB over Parquet)", file=sys.stderr, flush=True)
-    notes: list[str] = list(args.note)
+    notes: list[str] = []
     marker = read_marker(args.workdir / f"{BENCH}-{args.db}-{args.people}.json")
     last_day = dt.date.fromisoformat(marker["checkins"]["last_day"])
     end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LOCAL).astimezone(dt.UTC)
