@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from phongdich.cases.models import CONFIRMED_STATUSES, Case, CaseStatus, DetectedIn
+from phongdich.command.reports_selectors import late_today
 from phongdich.command.selectors import overdue_q, visible_assignments
 from phongdich.geo.models import Level, Unit
 from phongdich.healthpass import selectors as healthpass_selectors
@@ -304,15 +305,11 @@ class TaskRow:
 class Accountability:
     overdue_tasks: int
     task_rows: list[TaskRow]
-    late_reports: list[Any] | None  # None while daily reports are not available
+    late_reports: list[Any]
 
 
-def late_reports(user: Any, *, now: datetime) -> list[Any] | None:
+def late_reports(user: Any, *, now: datetime) -> list[Any]:
     """Units and organisations that have not sent today's daily report (the command app's reports)."""
-    try:
-        from phongdich.command.reports_selectors import late_today
-    except ImportError:
-        return None
     return list(late_today(user, now=now))
 
 
