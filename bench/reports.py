@@ -117,6 +117,7 @@ def build(scale: Scale, seed: int) -> dict[str, Any]:
 
     from phongdich.command import reports_selectors as rs
     from phongdich.command.models import Report, ReportField, ReportForm
+    from phongdich.command.reports_services import daily_form_seeded
     from phongdich.core.models import User
     from phongdich.geo.models import Level, UnitType
     from phongdich.geo.services import unit_create
@@ -152,7 +153,7 @@ def build(scale: Scale, seed: int) -> dict[str, Any]:
         health = organisation_create(name="Sở Y tế Bench", kind="health_agency", unit=province)
         for o in range(scale.organisations - 1):
             organisation_create(name=f"Cơ quan Bench {o + 1:04d}", kind=KINDS[o % len(KINDS)], unit=province)
-        daily = ReportForm.objects.get(code="daily-covid")
+        daily = daily_form_seeded()
         daily.org_kinds = list(KINDS)
         daily.org_unit_level = None
         daily.recipient = health

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from phongdich.command import reports_selectors as rs
 from phongdich.command.models import FieldKind, Report, ReportForm, ReportVersion
-from phongdich.command.reports_services import one_off_form_create, report_submit
+from phongdich.command.reports_services import daily_form_seeded, one_off_form_create, report_submit
 from phongdich.geo.models import Level
 from phongdich.orgs.models import Organisation
 
@@ -156,10 +156,7 @@ def _one_off(demo: Demo, rng: random.Random, now: datetime) -> tuple[ReportForm,
 def step_reports(demo: Demo) -> None:
     rng = random.Random(demo.seed + 215)
     now = timezone.now()
-    form = ReportForm.objects.filter(code="daily-covid").first()
-    if form is None:
-        demo.say("Báo cáo hằng ngày: chưa có mẫu báo cáo (migration chưa chạy).")
-        return
+    form = daily_form_seeded()
     if form.recipient_id is None and _health_department(demo) is not None:
         form.recipient = _health_department(demo)
         form.save(update_fields=["recipient", "updated_at"])

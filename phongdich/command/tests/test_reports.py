@@ -45,7 +45,7 @@ def setup(tree: Any, cast: Any) -> Setup:
     soyt = organisation_create(name="Sở Y tế", kind=OrganisationKind.HEALTH_AGENCY, unit=tree.province)
     police = organisation_create(name="Công an tỉnh", kind=OrganisationKind.POLICE, unit=tree.province)
     organisation_create(name="Trường THPT Chu Văn An", kind=OrganisationKind.SCHOOL, unit=tree.province)
-    form = ReportForm.objects.get(code="daily-covid")
+    form = svc.daily_form_seeded()
     form.recipient = soyt
     form.save(update_fields=["recipient"])
     hanh = User.objects.create_user(username="hanh", password=cast.password, first_name="Hạnh")
