@@ -122,6 +122,35 @@ def _audit_log_flushable() -> None:
     allow_flushing_audit_log()
 
 
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Transactional tests (live_server, transactional_db, ``django_db(transaction=True)``) flush the database
+    when they end, which also empties the rows the data migrations seed (rule sets, vaccine products, test
+    rules, holidays …). Each such test restores them first (serialized rollback), so a test never depends on
+    whether another transactional test ran before it in the same process."""
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None:
+            continue
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        if kwargs.get("transaction") or "live_server" in names or "transactional_db" in names:
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> None:
+    """Keep the serialized seed rows on the connection class, not only on the connection object the test
+    database was created with: a browser test (Playwright's greenlets) can leave the main thread with a new
+    connection object, and the next transactional test would otherwise restore nothing."""
+    from django.db import connections
+
+    for conn in connections.all():
+        contents = getattr(conn, "_test_serialized_contents", None)
+        if contents is not None:
+            type(conn)._test_serialized_contents = contents  # type: ignore[attr-defined]
+
+
 # --- Browser tests (Playwright with Debian's Chromium) -----------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
