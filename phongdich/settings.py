@@ -317,6 +317,12 @@ CHECKIN_DWELL_DEFAULT_MINUTES = int(os.environ.get("CHECKIN_DWELL_DEFAULT_MINUTE
 CHECKIN_DWELL_MINUTES: dict[str, int] = dict.fromkeys(
     ("office", "gate", "meeting_room", "workshop", "canteen", "reception", "other"), CHECKIN_DWELL_DEFAULT_MINUTES
 )
+# Single check-ins under threaded gunicorn workers are written in groups by one writer thread per process
+# (one statement and one commit for up to CHECKIN_GROUP_COMMIT_ROWS rows, waiting at most ..._WAIT_MS for
+# more); each request is answered after its group's commit. auto: on only under threaded gunicorn workers.
+CHECKIN_GROUP_COMMIT = os.environ.get("CHECKIN_GROUP_COMMIT", "auto")  # auto | true | false
+CHECKIN_GROUP_COMMIT_ROWS = int(os.environ.get("CHECKIN_GROUP_COMMIT_ROWS", "200"))
+CHECKIN_GROUP_COMMIT_WAIT_MS = float(os.environ.get("CHECKIN_GROUP_COMMIT_WAIT_MS", "1"))
 # Exposure matching widens a case's presence by this margin on each side (minutes).
 EXPOSURE_MARGIN_MINUTES = int(os.environ.get("EXPOSURE_MARGIN_MINUTES", "15"))
 # Requests per address per minute on the check-in endpoints (many phones share one address

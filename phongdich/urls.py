@@ -70,6 +70,7 @@ urlpatterns = [
     ),
     path("", include(core_urls.urlpatterns)),
     path("", include(dashboard_urls.urlpatterns)),
+    path("cong-khai/", include((dashboard_urls.public_urlpatterns, "public"), namespace="public")),
     path("units/", include((geo_urls.urlpatterns, "geo"), namespace="geo")),
     path("orgs/", include((orgs_urls.urlpatterns, "orgs"), namespace="orgs")),
     path("people/", include((people_urls.urlpatterns, "people"), namespace="people")),

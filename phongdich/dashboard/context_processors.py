@@ -142,6 +142,8 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
         return []
     scope = scope_for(user)
     candidates: list[tuple[str, str, str | None]] = [("home", _("Trang chính"), url_or_none("home"))]
+    if scope.everything or scope.unit_paths:
+        candidates.append(("overview", _("Tình hình dịch"), url_or_none("dashboard-overview")))
     if not scope.is_empty:
         candidates.append(("people", _("Nhân khẩu"), url_or_none("people:list")))
         candidates.append(("cases", _("Ca bệnh"), url_or_none("cases:list")))

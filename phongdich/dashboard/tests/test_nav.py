@@ -32,6 +32,7 @@ def _present(*keys: str) -> list[str]:
 
 IN_SCOPE = (
     "home",
+    "overview",
     "people",
     "cases",
     "tracing",
@@ -94,7 +95,7 @@ WELFARE = ("elections", "welfare")
         ("dan", _with("checkpoints", *WORKFORCE, "enforcement", *WELFARE)),
         ("cuong", _with("checkpoints", *WORKFORCE, "enforcement", *WELFARE)),
         ("hoa", _without(_with("checkpoints", "enforcement"), "coverage")),
-        ("oanh", _without(_with(*WORKFORCE), "coverage", "levels")),
+        ("oanh", _without(_with(*WORKFORCE), "overview", "coverage", "levels")),
     ],
 )
 def test_nav_items_per_role_D4(cast: Any, persona: str, expected: tuple[str, ...]) -> None:
