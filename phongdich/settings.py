@@ -340,5 +340,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "phongdich.command.tasks.remind_overdue",
         "schedule": crontab(hour=16, minute=15),
     },
+    # At 15:00 those who have not sent today's daily report are reminded (R1).
+    "command-report-reminders": {
+        "task": "phongdich.command.tasks.remind_reports",
+        "schedule": crontab(hour=15, minute=0),
+    },
     "levels-weekly": {"task": "levels.assess_last_week", "schedule": crontab(day_of_week="mon", hour=6, minute=0)},
 }

@@ -94,6 +94,7 @@ GROUP_OF: dict[str, str] = {
     "checkins": "qr",
     "gate": "qr",
     "exposures": "qr",
+    "reports": "command",
     "directives": "command",
     "tasks": "command",
     "plans": "command",
@@ -169,6 +170,7 @@ def nav_items_for(user: Any, path: str = "") -> list[NavItem]:
         candidates.append(("checkins", _("Mã QR"), url_or_none("checkins:index")))
         candidates.append(("gate", _("Trực cổng"), url_or_none("healthpass:gate_select")))
         candidates.append(("exposures", _("Đối chiếu tiếp xúc"), url_or_none("exposures:pending")))
+        candidates.append(("reports", _("Báo cáo"), url_or_none("command:reports")))
         candidates.append(("directives", _("Văn bản chỉ đạo"), url_or_none("command:directives")))
         candidates.append(("tasks", _("Nhiệm vụ được giao"), url_or_none("command:tasks")))
         candidates.append(("plans", _("Phương án theo cấp độ"), url_or_none("command:plans_missing")))

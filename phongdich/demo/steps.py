@@ -46,6 +46,7 @@ from .levels import step_levels
 from .movements import step_movements
 from .outbreak import step_outbreak
 from .quarantine import step_quarantine
+from .reports import step_reports
 from .screening import step_screening
 from .supplies import step_supplies
 from .synthetic import REFERENCE_YEAR, Employer, PopulationGenerator, people_bulk_create, residences_for
@@ -578,6 +579,7 @@ STEPS: list[tuple[str, Step]] = [
     ("supplies", step_supplies),
     ("vaccination", step_vaccination),
     ("command", step_command),
+    ("reports", step_reports),
     ("hotlines", step_hotlines),
     ("levels", step_levels),
     ("travel", step_travel),

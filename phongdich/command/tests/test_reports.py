@@ -556,17 +556,19 @@ def test_send_report_reminders_command_R1(
 
 
 def pdf_first_page_png(pdf_path: Any, out_prefix: Any) -> Any:
-    """Render page 1 of a PDF to PNG with poppler's ``pdftoppm`` (Debian package poppler-utils)."""
-    import shutil
-    import subprocess
+    """Render page 1 of a PDF to PNG with PDFium (the pypdfium2 wheel: no system package needed)."""
     from pathlib import Path
 
-    tool = shutil.which("pdftoppm")
-    assert tool, "pdftoppm (Debian package poppler-utils) is needed to check that the PDF renders"
-    subprocess.run(
-        [tool, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf_path), str(out_prefix)], check=True
-    )
-    return Path(f"{out_prefix}.png")
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf_path))
+    try:
+        image = document[0].render(scale=60 / 72).to_pil()
+    finally:
+        document.close()
+    png = Path(f"{out_prefix}.png")
+    image.save(png)
+    return png
 
 
 @pytest.mark.browser

@@ -53,6 +53,7 @@ IN_SCOPE = (
     "checkins",
     "gate",
     "exposures",
+    "reports",
     "directives",
     "tasks",
     "plans",
