@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,6 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
+
+
+@dataclass(frozen=True)
+class Page:
+    """One keyset page of a server-rendered list: ``next_after`` is the key of the last row when there
+    are more rows (no COUNT of the whole list), None on the last page."""
+
+    items: list[Any]
+    next_after: Any = None
 
 
 class KeysetPagination(CursorPagination):

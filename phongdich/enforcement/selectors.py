@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from phongdich.core.audit import audit
 from phongdich.core.models import AuditAction
+from phongdich.core.pagination import Page
 from phongdich.geo.models import Level, Unit
 from phongdich.levels.selectors import current_level
 from phongdich.orgs.scope import scope_for
@@ -294,12 +295,6 @@ def today() -> date:
 
 
 # --- Keyset pages -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    next_after: str | None
 
 
 def date_page(qs: QuerySet[Any], *, field: str, after: str | None = None, limit: int = 50) -> Page:

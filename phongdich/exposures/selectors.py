@@ -12,7 +12,6 @@ paged without counts; reading a case's candidates (people's records) is audited 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import reduce
@@ -27,6 +26,7 @@ from phongdich.cases.models import Case
 from phongdich.cases.selectors import visible_cases
 from phongdich.checkins.models import CheckIn
 from phongdich.checkins.selectors import checkins_of
+from phongdich.core.ids import parse_uuid
 from phongdich.orgs.models import Premises
 from phongdich.quarantine.models import Episode
 from phongdich.tracing.models import F1WindowRule
@@ -143,15 +143,6 @@ class Page:
     next_after: str | None
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def candidate_queryset(*, case: Case, status: str = "") -> QuerySet[ExposureCandidate]:
     qs = ExposureCandidate.objects.filter(case=case).select_related(
         "person", "person__residence_unit", "premises", "premises__organisation", "decided_by", "contact"
@@ -169,7 +160,7 @@ def candidate_list(*, case: Case, status: str = "", after: str | None = None, li
     """
     limit = max(1, min(int(limit), MAX_PAGE_SIZE))
     qs = candidate_queryset(case=case, status=status)
-    key = _uuid(after) if after else None
+    key = parse_uuid(after) if after else None
     if key is not None:
         pk = ExposureCandidate.objects.filter(uid=key, case=case).values_list("pk", flat=True).first()
         if pk is not None:
@@ -190,7 +181,7 @@ def pending_cases(*, user: Any, after: str | None = None, limit: int = PAGE_SIZE
     """Cases the user may see with candidates still to decide, newest case first (keyset on the case)."""
     limit = max(1, min(int(limit), MAX_PAGE_SIZE))
     ids = ExposureCandidate.objects.filter(status=CandidateStatus.NEW, case__in=visible_cases(user).values("pk"))
-    key = _uuid(after) if after else None
+    key = parse_uuid(after) if after else None
     if key is not None:
         pk = Case.objects.filter(uid=key).values_list("pk", flat=True).first()
         if pk is not None:

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from phongdich.core.audit import audit
+from phongdich.core.ids import parse_uuid
 from phongdich.core.models import AuditAction
 from phongdich.orgs.models import Organisation
 from phongdich.orgs.scope import scope_for
@@ -36,15 +37,6 @@ MAX_PAGE_SIZE = 200
 class StaffPage:
     items: list[StaffMembership]
     next_after: str | None
-
-
-def _uuid(value: str | uuid.UUID | None) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def _display(qs: QuerySet[StaffMembership]) -> QuerySet[StaffMembership]:
@@ -80,7 +72,7 @@ def staff_queryset(
 
 
 def _after_q(after: str | uuid.UUID | None) -> Q:
-    key = _uuid(after)
+    key = parse_uuid(after)
     row = (
         StaffMembership.objects.filter(uid=key).values_list("is_head", "person__name_folded", "id").first()
         if key
@@ -121,7 +113,7 @@ def _visible(user: Any) -> Q:
 
 
 def _get(qs: QuerySet[StaffMembership], uid: str | uuid.UUID) -> StaffMembership:
-    key = _uuid(uid)
+    key = parse_uuid(uid)
     membership = _display(qs).filter(uid=key).first() if key else None
     if membership is None:
         raise Http404

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from phongdich.core.pagination import Page
 from phongdich.orgs.models import Organisation
 from phongdich.orgs.scope import Scope, scope_for
 from phongdich.people.models import StaffMembership
@@ -51,12 +52,6 @@ def visible_campaigns(user: Any) -> QuerySet[Campaign]:
     if ancestors:
         condition |= Q(organisations__in=ancestors)
     return Campaign.objects.filter(pk__in=Campaign.objects.filter(condition).values("pk"))
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    next_after: str | None
 
 
 def campaign_page(*, user: Any, active: str = "", after: str | None = None, limit: int = PAGE_SIZE) -> Page:

@@ -14,6 +14,7 @@ from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from phongdich.core.pagination import Page
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.models import Organisation
 from phongdich.orgs.scope import scope_for
@@ -117,12 +118,6 @@ def stock_rows(holder: Holder | None, *, all_items: bool = False) -> list[StockR
     if all_items:
         items = items.filter(Q(is_active=True) | Q(pk__in={*totals, *minimums}))
     return [StockRow(item=i, remaining=totals.get(i.pk, 0), minimum=minimums.get(i.pk)) for i in items]
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    next_after: str | None
 
 
 def movement_page(

@@ -6,7 +6,6 @@ labs when their unit or organisation does; samples, pools and results through th
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -17,7 +16,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from phongdich.core.audit import audit
+from phongdich.core.ids import uuid_or_404
 from phongdich.core.models import AuditAction
+from phongdich.core.pagination import Page
 from phongdich.geo.models import Unit
 from phongdich.orgs.models import Organisation
 from phongdich.orgs.scope import scope_for
@@ -104,21 +105,6 @@ def tests_and_positives(*, unit_path_prefix: str, start: date, end: date) -> tup
 PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class Page:
-    """One keyset page: ``next_after`` is the uid of the last row when there are more (no COUNT)."""
-
-    items: list[Any]
-    next_after: str | None
-
-
-def _uuid(uid: Any) -> uuid.UUID:
-    try:
-        return uid if isinstance(uid, uuid.UUID) else uuid.UUID(str(uid))
-    except ValueError as exc:
-        raise Http404 from exc
-
-
 def visible_orders(user: Any) -> QuerySet[TestOrder]:
     qs: QuerySet[TestOrder] = scope_for(user).filter(
         TestOrder.objects.all(), unit_field="residence_unit", org_field="organisation"
@@ -157,7 +143,7 @@ def order_queryset(*, user: Any, filters: OrderFilters, today: date | None = Non
 def order_page(*, user: Any, filters: OrderFilters, after: str | None = None, limit: int = PAGE_SIZE) -> Page:
     qs = order_queryset(user=user, filters=filters)
     if after:
-        row = TestOrder.objects.filter(uid=_uuid(after)).values_list("due_on", "pk").first()
+        row = TestOrder.objects.filter(uid=uuid_or_404(after)).values_list("due_on", "pk").first()
         if row is not None:
             qs = qs.filter(Q(due_on__gt=row[0]) | Q(due_on=row[0], pk__gt=row[1]))
     rows = list(qs[: limit + 1])
@@ -171,7 +157,7 @@ def order_get(*, user: Any, uid: Any, audited: bool = True) -> TestOrder:
     order = (
         visible_orders(user)
         .select_related("person", "residence_unit", "organisation", "rule", "parent")
-        .filter(uid=_uuid(uid))
+        .filter(uid=uuid_or_404(uid))
         .first()
     )
     if order is None:
@@ -235,7 +221,7 @@ def visible_labs(user: Any) -> QuerySet[Lab]:
 
 
 def lab_get(*, user: Any, uid: Any) -> Lab:
-    lab = visible_labs(user).select_related("unit", "organisation").filter(uid=_uuid(uid)).first()
+    lab = visible_labs(user).select_related("unit", "organisation").filter(uid=uuid_or_404(uid)).first()
     if lab is None:
         raise Http404
     return lab

@@ -4,7 +4,6 @@ and the mandatory-test rules."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from phongdich.core.errors import ApplicationError
+from phongdich.core.ids import parse_uuid
 from phongdich.core.pagination import filter_params, page_links
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.models import Organisation
@@ -66,15 +66,8 @@ def _download(export: Any) -> HttpResponse:
     return response
 
 
-def _uuid_or_none(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
 def _by_uid(model: Any, value: str) -> Any:
-    key = _uuid_or_none(value)
+    key = parse_uuid(value)
     return model.objects.filter(uid=key).first() if key is not None else None
 
 
@@ -259,7 +252,7 @@ def _lab_post(request: HttpRequest, lab: Any) -> None:
             sample = sample_receive(actor=request.user, lab=lab, code=receive.cleaned_data["code"])
             messages.success(request, _("Đã nhận mẫu %(code)s.") % {"code": sample.code})
         elif action == "pool":
-            keys = [k for k in (_uuid_or_none(u) for u in request.POST.getlist("samples")) if k is not None]
+            keys = [k for k in (parse_uuid(u) for u in request.POST.getlist("samples")) if k is not None]
             samples = list(Sample.objects.filter(uid__in=keys, lab=lab))
             pool = pool_create(actor=request.user, lab=lab, samples=samples)
             messages.success(request, _("Đã tạo mẫu gộp %(code)s.") % {"code": pool.code})

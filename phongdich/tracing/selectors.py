@@ -7,7 +7,6 @@ Lists are keyset pages without counts; the chain graph is served a page of nodes
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
@@ -19,6 +18,7 @@ from django.http import Http404
 
 from phongdich.cases.models import Case
 from phongdich.core.audit import audit
+from phongdich.core.ids import parse_uuid
 from phongdich.core.models import AuditAction
 from phongdich.core.text import fold
 from phongdich.geo.models import Unit
@@ -35,15 +35,6 @@ GRAPH_PAGE = 500
 MAX_GRAPH_PAGE = 1000
 
 LEVEL_FILTERS = ("0", "1", "2", "3", "outside")
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def in_quarantine_q(person_field: str, since_field: str) -> Exists:
@@ -126,7 +117,7 @@ class Page:
 
 
 def _after_pk(model: Any, after: str | None) -> int | None:
-    key = _uuid(after) if after else None
+    key = parse_uuid(after) if after else None
     if key is None:
         return None
     pk: int | None = model.objects.filter(uid=key).values_list("pk", flat=True).first()
@@ -222,7 +213,7 @@ def chain_list(
     """One keyset page of chains, largest first; ``after`` is the uid of the last chain of the page before."""
     limit = max(1, min(int(limit), MAX_PAGE_SIZE))
     qs = chain_queryset(user=user, filters=filters)
-    key = _uuid(after) if after else None
+    key = parse_uuid(after) if after else None
     if key is not None:
         last = ChainSnapshot.objects.filter(uid=key).values_list("size", "pk").first()
         if last is not None:
@@ -234,7 +225,7 @@ def chain_list(
 
 
 def chain_get(*, user: Any, uid: Any) -> ChainSnapshot:
-    key = _uuid(uid)
+    key = parse_uuid(uid)
     chain = visible_chains(user).filter(uid=key).select_related("unit").first() if key else None
     if chain is None:
         raise Http404
@@ -271,7 +262,7 @@ def cluster_choices(user: Any, limit: int = 200) -> list[tuple[str, str]]:
 def cluster_id_for(uid: Any) -> int | None:
     from django.apps import apps
 
-    key = _uuid(uid)
+    key = parse_uuid(uid)
     try:
         model = apps.get_model("cases", "Cluster")
     except LookupError:
@@ -411,7 +402,7 @@ def person_tracing(*, user: Any, person: Person, limit: int = 20) -> PersonTraci
 
 def person_levels(*, user: Any, uid: Any) -> PersonTracing:
     """A person's tracing record by uid (in scope, else 404); an audited read."""
-    key = _uuid(uid)
+    key = parse_uuid(uid)
     person = Person.objects.for_user(user).filter(uid=key).select_related("residence_unit").first() if key else None
     if person is None:
         raise Http404

@@ -11,16 +11,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from phongdich.core.pagination import Page
 from phongdich.orgs.models import Organisation, OrganisationKind
 from phongdich.orgs.scope import scope_for
 
 from .models import OnSitePlan, PassDirection, Trip, TripStatus, WorkerPass
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    next_after: int | None
 
 
 def id_page(qs: QuerySet[Any], *, after: str | int | None = None, limit: int = 50) -> Page:

@@ -7,7 +7,6 @@ people, counted with DISTINCT by commune and age band) — no loop per person.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -18,7 +17,9 @@ from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 
 from phongdich.core.audit import audit
+from phongdich.core.ids import uuid_or_404
 from phongdich.core.models import AuditAction
+from phongdich.core.pagination import Page
 from phongdich.geo.models import Level, Unit
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
@@ -294,19 +295,6 @@ def eligibility(person: Person, on: date) -> Eligibility:
 PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    next_after: str | None
-
-
-def _uuid(uid: Any) -> uuid.UUID:
-    try:
-        return uid if isinstance(uid, uuid.UUID) else uuid.UUID(str(uid))
-    except ValueError as exc:
-        raise Http404 from exc
-
-
 def visible_doses(user: Any) -> QuerySet[Dose]:
     qs: QuerySet[Dose] = scope_for(user).filter(
         Dose.objects.all(), unit_field="person__residence_unit", org_field="person__organisation"
@@ -333,9 +321,9 @@ def dose_list(*, user: Any, filters: DoseFilters | None = None) -> QuerySet[Dose
     if f.dose_number:
         qs = qs.filter(dose_number=f.dose_number)
     if f.person:
-        qs = qs.filter(person__uid=_uuid(f.person))
+        qs = qs.filter(person__uid=uuid_or_404(f.person))
     if f.site:
-        qs = qs.filter(site__uid=_uuid(f.site))
+        qs = qs.filter(site__uid=uuid_or_404(f.site))
     if f.date_from:
         qs = qs.filter(given_on__gte=f.date_from)
     if f.date_to:
@@ -348,7 +336,7 @@ def dose_list(*, user: Any, filters: DoseFilters | None = None) -> QuerySet[Dose
 def dose_page(*, user: Any, filters: DoseFilters | None = None, after: str = "", size: int = PAGE_SIZE) -> Page:
     qs = dose_list(user=user, filters=filters)
     if after:
-        last = Dose.objects.filter(uid=_uuid(after)).values("given_on", "id").first()
+        last = Dose.objects.filter(uid=uuid_or_404(after)).values("given_on", "id").first()
         if last is not None:
             qs = qs.filter(Q(given_on__lt=last["given_on"]) | Q(given_on=last["given_on"], id__lt=last["id"]))
     items = list(qs[: size + 1])
@@ -359,7 +347,7 @@ def dose_page(*, user: Any, filters: DoseFilters | None = None, after: str = "",
 
 def dose_get(*, user: Any, uid: Any, audited: bool = True) -> Dose:
     """One dose in scope, or 404; an audited call records a read of the person's record."""
-    dose = visible_doses(user).select_related("person", "product", "lot", "site").filter(uid=_uuid(uid)).first()
+    dose = visible_doses(user).select_related("person", "product", "lot", "site").filter(uid=uuid_or_404(uid)).first()
     if dose is None:
         raise Http404
     if audited:
@@ -409,7 +397,7 @@ def event_list(*, user: Any, filters: EventFilters | None = None) -> QuerySet[Ad
 def event_page(*, user: Any, filters: EventFilters | None = None, after: str = "", size: int = PAGE_SIZE) -> Page:
     qs = event_list(user=user, filters=filters)
     if after:
-        last = AdverseEvent.objects.filter(uid=_uuid(after)).values("onset_at", "id").first()
+        last = AdverseEvent.objects.filter(uid=uuid_or_404(after)).values("onset_at", "id").first()
         if last is not None:
             qs = qs.filter(Q(onset_at__lt=last["onset_at"]) | Q(onset_at=last["onset_at"], id__lt=last["id"]))
     items = list(qs[: size + 1])
@@ -423,7 +411,7 @@ def event_get(*, user: Any, uid: Any, audited: bool = True) -> AdverseEvent:
     event = (
         visible_events(user)
         .select_related("dose", "dose__person", "dose__product", "dose__lot", "dose__site")
-        .filter(uid=_uuid(uid))
+        .filter(uid=uuid_or_404(uid))
         .first()
     )
     if event is None:
