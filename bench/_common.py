@@ -30,6 +30,21 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def write_result(result: dict[str, Any], *, bench: str, args: Any) -> Path:
+    """Write a run's figures as JSON: ``args.out``, else ``bench/results/<bench>-<db>-<date>.json`` (a smoke
+    run: under ``args.workdir``); say where on stderr."""
+    import datetime as dt
+
+    out_path: Path = args.out or (
+        (args.workdir / "results" if args.smoke else ROOT / "bench" / "results")
+        / f"{bench}-{args.db}-{dt.datetime.now().date().isoformat()}.json"
+    )
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nWritten to {display_path(out_path)}", file=sys.stderr)
+    return out_path
+
+
 def compare(baseline: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
     """Each operation at both scales, with the ratios full / baseline of p50 and p95."""
     merged: dict[str, Any] = {}

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
 import sys
@@ -41,7 +40,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, Samples, Stage, db_version, display_path, ensure_stages, machine, pg_database_url
+from _common import (
+    ROOT,
+    Samples,
+    Stage,
+    db_version,
+    ensure_stages,
+    machine,
+    pg_database_url,
+    write_result,
+)
 
 BENCH = "levels"
 STAGE_VERSIONS = {"units": 1, "cases": 1, "doses": 1, "capacity": 1}
@@ -632,13 +640,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.monotonic() - started, 1),
     }
     print(table(result))
-    out_path = args.out or (
-        (args.workdir / "results" if args.smoke else ROOT / "bench" / "results")
-        / f"{BENCH}-{args.db}-{dt.datetime.now().date().isoformat()}.json"
-    )
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nWritten to {display_path(out_path)}", file=sys.stderr)
+    write_result(result, bench=BENCH, args=args)
     return 0
 
 

@@ -40,7 +40,6 @@ from _common import (
     Samples,
     compare,
     db_version,
-    display_path,
     fmt_ratio,
     machine,
     pg_database_url,
@@ -48,6 +47,7 @@ from _common import (
     postgres_recreate,
     read_marker,
     remove_sqlite,
+    write_result,
 )
 
 BENCH = "people_search"
@@ -117,13 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.monotonic() - started, 1),
     }
     print(table(result))
-    out_path = args.out or (
-        (args.workdir / "results" if args.smoke else ROOT / "bench" / "results")
-        / f"{BENCH}-{args.db}-{dt.datetime.now().date().isoformat()}.json"
-    )
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nWritten to {display_path(out_path)}", file=sys.stderr)
+    write_result(result, bench=BENCH, args=args)
     return 0
 
 

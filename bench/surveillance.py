@@ -51,12 +51,12 @@ from _common import (
     analyze,
     compare,
     db_version,
-    display_path,
     ensure_stages,
     fmt_ratio,
     machine,
     pg_database_url,
     summary,
+    write_result,
 )
 
 BENCH = "surveillance"
@@ -178,13 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.monotonic() - started, 1),
     }
     print(table(result))
-    out_path = args.out or (
-        (args.workdir / "results" if args.smoke else ROOT / "bench" / "results")
-        / f"{BENCH}-{args.db}-{dt.datetime.now().date().isoformat()}.json"
-    )
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nWritten to {display_path(out_path)}", file=sys.stderr)
+    write_result(result, bench=BENCH, args=args)
     return 0
 
 
