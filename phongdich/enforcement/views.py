@@ -4,7 +4,9 @@ page of published violations, and the Excel exports (audited)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -33,7 +35,7 @@ from .forms import (
     PublishForm,
     ViolationForm,
 )
-from .models import FollowUp, Gathering, GatheringStatus, ViolationKind
+from .models import FollowUp, Gathering, GatheringStatus, Inspection, ViolationKind
 from .selectors import (
     GatheringFilters,
     date_page,
@@ -313,23 +315,30 @@ def inspection_view(request: HttpRequest, uid: str) -> HttpResponse:
     return render(request, "enforcement/inspection.html", context)
 
 
-@login_required
-@require_POST
-def follow_up_add_view(request: HttpRequest, uid: str) -> HttpResponse:
-    inspection = inspection_get(user=request.user, uid=uid)
-    form = FollowUpForm(request.POST)
+def _inspection_action(
+    request: HttpRequest, inspection: Inspection, form: Any, action: Callable[..., Any], done: str
+) -> HttpResponse:
+    """A small POST form on the inspection page: its errors or the service's refusal as messages, then back."""
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
-        return redirect("enforcement:inspection", uid=inspection.uid)
-    try:
-        services.follow_up_add(actor=request.user, inspection=inspection, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Đã giao việc khắc phục."))
+        try:
+            action(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, done)
     return redirect("enforcement:inspection", uid=inspection.uid)
+
+
+@login_required
+@require_POST
+def follow_up_add_view(request: HttpRequest, uid: str) -> HttpResponse:
+    inspection = inspection_get(user=request.user, uid=uid)
+    action = partial(services.follow_up_add, inspection=inspection)
+    return _inspection_action(request, inspection, FollowUpForm(request.POST), action, _("Đã giao việc khắc phục."))
 
 
 @login_required
@@ -337,19 +346,10 @@ def follow_up_add_view(request: HttpRequest, uid: str) -> HttpResponse:
 def follow_up_close_view(request: HttpRequest, uid: str, follow_up_uid: str) -> HttpResponse:
     inspection = inspection_get(user=request.user, uid=uid)
     follow_up = get_object_or_404(FollowUp, uid=follow_up_uid, inspection=inspection)
-    form = FollowUpCloseForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("enforcement:inspection", uid=inspection.uid)
-    try:
-        services.follow_up_close(actor=request.user, follow_up=follow_up, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Đã đóng việc khắc phục."))
-    return redirect("enforcement:inspection", uid=inspection.uid)
+    action = partial(services.follow_up_close, follow_up=follow_up)
+    return _inspection_action(
+        request, inspection, FollowUpCloseForm(request.POST), action, _("Đã đóng việc khắc phục.")
+    )
 
 
 @login_required
