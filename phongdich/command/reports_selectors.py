@@ -217,6 +217,7 @@ def system_figures(submitter: Submitter, day: date) -> dict[str, int]:
     subtree), an organisation its members (its sub-organisations too)."""
     from phongdich.cases.models import CONFIRMED_STATUSES, Case
     from phongdich.declarations.models import MedicalDeclaration
+    from phongdich.people.models import Person
     from phongdich.quarantine.models import Episode, EpisodeKind, EpisodeStatus
     from phongdich.testing.models import Result
     from phongdich.tracing.models import ContactLevel
@@ -257,13 +258,21 @@ def system_figures(submitter: Submitter, day: date) -> dict[str, int]:
 
         tests, positives = tests_and_positives(unit_path_prefix=submitter.unit.path, start=day, end=day)
     else:
-        counts = Result.objects.filter(
-            sample__isnull=False,
-            resulted_at__gte=start,
-            resulted_at__lt=end,
-            sample__order__person__organisation__path__startswith=submitter.organisation.path,  # type: ignore[union-attr]
-        ).aggregate(tests=Count("pk"), positives=Count("pk", filter=Q(outcome="positive")))
-        tests, positives = int(counts["tests"] or 0), int(counts["positives"] or 0)
+        # The day's results first (a short list), then which of their people work under the organisation:
+        # one join from the results' date, never a walk from every person of the organisation to every result.
+        day_results = list(
+            Result.objects.filter(sample__isnull=False, resulted_at__gte=start, resulted_at__lt=end).values_list(
+                "outcome", "sample__order__person_id"
+            )
+        )
+        staff = set(
+            Person.objects.filter(
+                pk__in={person_id for _outcome, person_id in day_results},
+                organisation__path__startswith=submitter.organisation.path,  # type: ignore[union-attr]
+            ).values_list("pk", flat=True)
+        )
+        outcomes = [outcome for outcome, person_id in day_results if person_id in staff]
+        tests, positives = len(outcomes), outcomes.count("positive")
     figures[FigureSource.TESTS], figures[FigureSource.POSITIVES] = tests, positives
     figures[FigureSource.DOSES] = Dose.objects.filter(person_q, given_on=day).count()
     figures[FigureSource.ARRIVALS] = MedicalDeclaration.objects.filter(
