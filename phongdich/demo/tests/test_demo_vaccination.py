@@ -23,7 +23,7 @@ PEOPLE = 1_500
 @pytest.mark.django_db
 def test_demo_vaccination_doses_coverage_groups_and_events_V1_V2(settings: Any, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path
-    call_command("demo", people=PEOPLE, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("demo", people=PEOPLE, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO(), until="vaccination")
     out = io.StringIO()
     step_vaccination(Demo(people=PEOPLE, out=out, progress=None))
     assert "Tiêm chủng:" in out.getvalue()
