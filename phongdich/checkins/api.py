@@ -13,6 +13,7 @@ the same key and body again returns the stored answer; the same key with another
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -467,6 +469,19 @@ def corrected_time(item: dict[str, Any], now: datetime) -> datetime:
 class CheckInCreateApi(CheckinApiView):
     permission_classes = [AllowAny]
 
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        """The DRF view behind ``poster_fast_path``: the scan page's plain check-in is answered
+        without DRF, everything else by this view (the schema still sees this class)."""
+        view = super().as_view(**initkwargs)
+
+        @functools.wraps(view)  # keeps cls, initkwargs and csrf_exempt for the router and the schema
+        def endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            fast = poster_fast_path(request)
+            return fast if fast is not None else view(request, *args, **kwargs)
+
+        return endpoint
+
     def perform_authentication(self, request: Request) -> None:
         """Lazy for the phone's path: a request without ``Authorization`` is authenticated (by its
         session, if any) only when something asks for ``request.user`` — the uid path, the
@@ -492,10 +507,6 @@ class CheckInCreateApi(CheckinApiView):
     )
     def post(self, request: Request) -> Response:
         data = parse_body(request)
-        if request.headers.get("Idempotency-Key") is None:
-            fast = poster_fast_path(request, data)
-            if fast is not None:
-                return fast
 
         def compute() -> Response:
             item, errors = clean_item(data)
@@ -526,20 +537,60 @@ class CheckInCreateApi(CheckinApiView):
         return idempotent(request, data, "checkins", compute)
 
 
-def poster_fast_path(request: Request, data: dict[str, Any]) -> Response | None:
-    """The scan page's check-in (poster token + phone) in one SQL statement and one commit — or,
-    under threaded gunicorn workers, one row of a group's statement and commit (``groupcommit``).
+FAST_MAX_BODY = 4096
+JSON_TYPE = "application/json"
 
-    Returns None whenever anything is not plainly right — a field error, an unknown or revoked
-    token, an unknown phone, a closed premises, a time out of bounds, a ``client_id`` already
-    stored — and the caller then takes the ordinary path, which answers each case exactly as
-    before (and reads the stored row back for a duplicate). No session, no user, no cache or
-    database round trip for the rate limit, the code's ids from ``selectors.poster_place``.
+
+def poster_fast_path(request: HttpRequest) -> HttpResponse | None:
+    """The scan page's check-in (poster token + phone) as a plain Django view: no DRF request,
+    parser, serializer or renderer, one SQL statement and one commit — or, under threaded gunicorn
+    workers, one row of a group's statement and commit (``groupcommit``).
+
+    Runs before the DRF view of ``POST /api/v1/checkins`` (``CheckInCreateApi.as_view``) and
+    answers only the plain case: a JSON object of at most 4 KB, no ``Idempotency-Key``, no
+    ``Authorization``, a valid poster token of an active code, a known phone, a time in bounds and
+    a new ``client_id``. Anything else — a field error, malformed JSON, an unknown or revoked token,
+    an unknown phone, a closed premises, a ``client_id`` already stored — returns None and the DRF
+    view answers it exactly as before (and reads the stored row back for a duplicate). The
+    per-address limit is counted here once (the DRF view's throttle then does not count again).
+    No session, no user, no cache or database round trip, the code's ids from
+    ``selectors.poster_place``.
     """
+    meta = request.META
+    if (
+        request.method != "POST"
+        or "HTTP_IDEMPOTENCY_KEY" in meta
+        or "HTTP_AUTHORIZATION" in meta
+        or not str(meta.get("CONTENT_TYPE", "")).startswith(JSON_TYPE)
+    ):
+        return None
+    try:
+        length = int(meta.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if not 0 < length <= FAST_MAX_BODY:
+        return None
+    allowed, wait = throttle.check(client_ip(request))
+    request.checkin_rate_counted = True  # type: ignore[attr-defined]
+    if not allowed:
+        seconds = throttle.wait_text(wait)
+        return _json(
+            {"detail": str(throttle.TOO_MANY % {"seconds": seconds})},
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(seconds)},
+        )
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
     item, errors = clean_item(data)
     if errors or not item.get("token") or item.get("person"):
         return None
-    device = str(item.get("device") or "") or device_from(request, data)
+    device = str(item.get("device") or "") or str(
+        request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT) or ""
+    )
     if not device or len(device) > 64:
         return None
     place = poster_place(item["token"])
@@ -550,7 +601,7 @@ def poster_fast_path(request: Request, data: dict[str, Any]) -> Response | None:
         at = check_time(corrected_time(item, now), now=now)
     except ApplicationError:
         return None
-    if groupcommit.enabled(request.META):
+    if groupcommit.enabled(meta):
         # Through this process's writer thread: many requests' rows in one INSERT and one commit.
         try:
             stored = groupcommit.submit_and_wait(
@@ -560,14 +611,14 @@ def poster_fast_path(request: Request, data: dict[str, Any]) -> Response | None:
                 received_at=now,
                 client_id=item["client_id"],
             )
-        except groupcommit.Unavailable as exc:
-            raise Refused(status.HTTP_503_SERVICE_UNAVAILABLE, groupcommit.UNAVAILABLE) from exc
+        except groupcommit.Unavailable:
+            return _json({"detail": str(groupcommit.UNAVAILABLE)}, status.HTTP_503_SERVICE_UNAVAILABLE)
     else:
         stored = poster_checkin_insert(
             code_id=place.code_id, device_hash=device_token_hash(device), at=at, client_id=item["client_id"]
         )
     if not stored:
-        forget_place(item["token"])  # revoked or closed since cached? The ordinary path will say.
+        forget_place(item["token"])  # revoked or closed since cached? The DRF view will say.
         return None
     body = {
         "client_id": str(item["client_id"]),
@@ -576,7 +627,13 @@ def poster_fast_path(request: Request, data: dict[str, Any]) -> Response | None:
         "organisation": place.organisation_name,
         "created": True,
     }
-    return Response(body, status=status.HTTP_201_CREATED)
+    return _json(body, status.HTTP_201_CREATED)
+
+
+def _json(body: dict[str, Any], status_code: int, headers: dict[str, str] | None = None) -> HttpResponse:
+    """A JSON answer written as DRF's renderer writes it (UTF-8, compact)."""
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return HttpResponse(content, status=status_code, content_type=JSON_TYPE, headers=headers)
 
 
 class CheckInBatchApi(CheckinApiView):

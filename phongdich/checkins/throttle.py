@@ -175,6 +175,8 @@ class AddressThrottle(BaseThrottle):
     """DRF throttle over ``check``; the view turns a refusal into a Vietnamese 429."""
 
     def allow_request(self, request: Request, view: object) -> bool:
+        if getattr(request._request, "checkin_rate_counted", False):
+            return True  # counted (and allowed) by the check-in's fast path before it fell through
         allowed, self._wait = check(client_ip(request._request))
         return allowed
 

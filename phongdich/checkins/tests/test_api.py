@@ -422,6 +422,30 @@ def test_duplicate_through_the_hot_path_is_read_back_once_C4(client: Client, wor
     assert CheckIn.objects.count() == 1
 
 
+def test_plain_django_and_drf_paths_answer_alike_C4(client: Client, workshop_code: Any, device: str) -> None:
+    """The scan page's plain check-in is answered without DRF; with an Idempotency-Key (or anything
+    not plain) the DRF view answers. The phone cannot tell them apart."""
+    fast = post(client, ONE, item(workshop_code, device))
+    full = post(client, ONE, item(workshop_code, device), **{"Idempotency-Key": "k-1"})
+    assert fast.status_code == full.status_code == 201
+    assert fast["Content-Type"] == full["Content-Type"] == "application/json"
+    fast_body, full_body = fast.json(), full.json()
+    assert set(fast_body) == set(full_body) == {"client_id", "at", "premises", "organisation", "created"}
+    assert {k: v for k, v in fast_body.items() if k not in ("client_id", "at")} == {
+        k: v for k, v in full_body.items() if k not in ("client_id", "at")
+    }
+    assert CheckIn.objects.count() == 2
+
+
+def test_body_over_the_fast_limit_takes_the_full_path_once_C4(client: Client, workshop_code: Any, device: str) -> None:
+    body = item(workshop_code, device, note="x" * 5_000)  # over 4 KB: not the plain case; extra keys ignored
+    assert post(client, ONE, body).status_code == 201
+    again = post(client, ONE, body)
+    assert again.status_code == 200
+    assert again.json()["created"] is False
+    assert CheckIn.objects.count() == 1
+
+
 def test_batch_queries_do_not_grow_with_its_size_C4(
     cast: Any, workshop_code: Any, office_code: Any, device: str, tree: Any
 ) -> None:
