@@ -30,7 +30,10 @@ from phongdich.vaccination import urls as vaccination_urls
 from phongdich.welfare import urls as welfare_urls
 from phongdich.zones import urls as zones_urls
 
+# The check-in endpoints first: they are the province's highest-volume requests, and Django tries
+# the patterns in order (each one passed over costs every request that comes after it).
 api_v1 = [
+    *checkins_urls.api_urlpatterns,
     *core_urls.api_urlpatterns,
     *geo_urls.api_urlpatterns,
     *orgs_urls.api_urlpatterns,
@@ -41,7 +44,6 @@ api_v1 = [
     *quarantine_urls.api_urlpatterns,
     *movements_urls.api_urlpatterns,
     *tracing_urls.api_urlpatterns,
-    *checkins_urls.api_urlpatterns,
     *healthpass_urls.api_urlpatterns,
     *exposures_urls.api_urlpatterns,
     *testing_urls.api_urlpatterns,
@@ -58,9 +60,11 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # The busiest first (see api_v1 above): the API, then the page a poster's QR code opens.
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("", include((checkins_urls.public_urlpatterns, "checkin"), namespace="checkin")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path(
@@ -86,7 +90,6 @@ urlpatterns = [
     path("movements/", include((movements_urls.urlpatterns, "movements"), namespace="movements")),
     path("tracing/", include((tracing_urls.urlpatterns, "tracing"), namespace="tracing")),
     path("checkins/", include((checkins_urls.urlpatterns, "checkins"), namespace="checkins")),
-    path("", include((checkins_urls.public_urlpatterns, "checkin"), namespace="checkin")),
     path("exposures/", include((exposures_urls.urlpatterns, "exposures"), namespace="exposures")),
     path("healthpass/", include((healthpass_urls.urlpatterns, "healthpass"), namespace="healthpass")),
     path("", include((healthpass_urls.public_urlpatterns, "pass"), namespace="pass")),
