@@ -68,3 +68,7 @@ def test_poster_checkin_one_tap_and_offline_queue_C4(live_server: Any, phone: An
     assert CheckIn.objects.count() == 3
     assert CheckIn.objects.values("person").distinct().count() == 1
     assert CheckIn.objects.values("client_id").distinct().count() == 3
+    # The page's ids are UUIDv7: time first, so that they sort (and are indexed) in scan order.
+    ids = list(CheckIn.objects.order_by("at").values_list("client_id", flat=True))
+    assert [i.version for i in ids] == [7, 7, 7]
+    assert ids == sorted(ids)

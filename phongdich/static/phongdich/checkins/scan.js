@@ -19,10 +19,13 @@
   function hhmm(iso) { var d = new Date(iso); return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2); }
   function say(text, cls) { msg.textContent = text; msg.className = cls || "muted"; }
 
-  function uuid4() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16)), h = "";
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+  // UUIDv7 (RFC 9562): 48 bits of the time in ms, then random bits. Ids made one after another
+  // sort together, so the server's unique index on client_id grows at its end instead of taking
+  // each check-in at a random page (with random UUIDv4s, a page write per check-in).
+  function uuid7() {
+    var b = crypto.getRandomValues(new Uint8Array(16)), t = Date.now(), h = "";
+    for (var j = 5; j >= 0; j--) { b[j] = t % 256; t = Math.floor(t / 256); }
+    b[6] = (b[6] & 15) | 112; b[8] = (b[8] & 63) | 128;
     for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1);
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
@@ -77,7 +80,7 @@
 
   function checkin() {
     var q = queue();
-    q.push({ client_id: uuid4(), at: new Date().toISOString(), token: D.token });
+    q.push({ client_id: uuid7(), at: new Date().toISOString(), token: D.token });
     save(q);
     say(T.sending);
     flush();
