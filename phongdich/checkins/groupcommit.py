@@ -6,14 +6,16 @@ server process one **writer thread** with its own database connection takes the 
 every request thread of the process from a queue, inserts up to ``CHECKIN_GROUP_COMMIT_ROWS``
 of them (default 200) in ONE ``INSERT … SELECT … ON CONFLICT (client_id) DO NOTHING RETURNING``
 (``services.poster_checkins_insert``: per row, the code not revoked, the premises in use and the
-phone known, read by the insert itself) and commits once; every waiting request then answers.
+phone known, read by the insert itself), which commits by itself in autocommit — one round trip —
+and every waiting request then answers.
 It collects what is queued, then waits at most ``CHECKIN_GROUP_COMMIT_WAIT_MS`` (default 1 ms)
 for more while the group is not full.
 
 Guarantees (as without it):
 
-* a request is acknowledged only after the commit of its group has returned; nothing is written
-  outside a group's transaction, so a failed group leaves nothing behind;
+* a request is acknowledged only after the commit of its group has returned; a group is one
+  statement in autocommit — its own transaction, committed when it returns — so a failed group
+  leaves nothing behind;
 * a group whose insert fails is retried row by row, each in its own transaction, so one bad row
   fails alone (its request gets the 503 below) and the others are stored;
 * a row not stored (revoked or unknown code, closed premises, unknown phone, ``client_id``
@@ -53,7 +55,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -216,8 +218,10 @@ class Writer:
         self.largest = max(self.largest, len(group))
         self._connect()
         try:
-            with transaction.atomic(using=self.using):
-                stored = poster_checkins_insert([p.row for p in group])
+            # In autocommit, the one statement is its own transaction: it has committed when
+            # execute returns — one round trip, no BEGIN or COMMIT of their own (each would make
+            # the writer wait for the GIL again before the group could answer).
+            stored = poster_checkins_insert([p.row for p in group])
         except Exception:
             logger.warning("checkin group of %s rows failed; writing them one by one", len(group), exc_info=True)
             self._reconnect_if_broken()
@@ -231,8 +235,7 @@ class Writer:
 
         for pending in group:
             try:
-                with transaction.atomic(using=self.using):
-                    stored = poster_checkins_insert([pending.row])
+                stored = poster_checkins_insert([pending.row])
             except Exception as exc:
                 logger.warning("checkin row failed alone", exc_info=True)
                 self._reconnect_if_broken()
@@ -251,7 +254,7 @@ class Writer:
 
     def _connect(self) -> None:
         """Open the writer's connection if it is closed; on PostgreSQL it shows as ``APPLICATION_NAME``
-        in ``pg_stat_activity``."""
+        in ``pg_stat_activity``. It stays in autocommit: each group's statement commits by itself."""
         connection = connections[self.using]
         if connection.connection is not None:
             return

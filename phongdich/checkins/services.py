@@ -404,7 +404,8 @@ def poster_checkins_insert(rows: list[PosterRow]) -> set[uuid.UUID]:
     Each row is inserted only if its code is not revoked, its premises in use and its phone known
     (read by the same ``INSERT … SELECT``, row by row) and its ``client_id`` is new — also within
     ``rows``: a client_id twice is stored once. A row not returned was refused or a duplicate; the
-    caller tells which by the ordinary path. No transaction of its own: the caller commits.
+    caller tells which by the ordinary path. In autocommit (the group writer) the statement is its
+    own transaction; inside an atomic block it commits with the block.
     """
     if not rows:
         return set()
