@@ -818,6 +818,53 @@ def gunicorn_server(args: argparse.Namespace) -> Iterator[int]:
         log.close()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process (Linux ``/proc``); 0 when it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> Iterator[tuple[int, str, str]]:
+    """(pid, command name, command line) of every process this user can see."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                comm = (entry / "comm").read_text().strip()
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            yield int(entry.name), comm, cmdline
+
+
+def cpu_sample(port: int) -> dict[str, float]:
+    """CPU seconds so far of the server on ``port`` (gunicorn), of PostgreSQL and of finished clients."""
+    server = database = 0.0
+    bind = f"127.0.0.1:{port}"
+    for pid, comm, cmdline in _processes():
+        if comm.startswith("postgres"):
+            database += _cpu_seconds(pid)
+        elif "gunicorn" in cmdline and bind in cmdline:
+            server += _cpu_seconds(pid)
+    children = os.times()
+    # The whole machine: every busy jiffy of /proc/stat (user, nice, system, irq, softirq, steal).
+    jiffies = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    busy = sum(jiffies) - jiffies[3] - jiffies[4]  # minus idle and iowait
+    return {
+        "server": server,
+        "database": database,
+        "client": children.children_user + children.children_system,
+        "machine": busy / os.sysconf("SC_CLK_TCK"),
+    }
+
+
+def cpu_spent(before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
+    """CPU milliseconds per request between two ``cpu_sample``s."""
+    return {part: max(0.0, after[part] - before[part]) * 1000 / max(1, requests) for part in before}
+
+
 def run_client(port: int, jobs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """``checkins_client.py`` in its own process; its results by job name."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -867,7 +914,12 @@ def measure_http(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any]
                 for round_ in (1, 2)
                 for name, path in (("bare", "/bench/ok"), ("checkin", "/api/v1/checkins"))
             ]
-            results = run_client(port, jobs)
+            results, cpu = {}, {}
+            for job in jobs:
+                # One client process per job, so that each job's CPU is read on its own.
+                before = cpu_sample(port)
+                results.update(run_client(port, [job]))
+                cpu[job["name"]] = cpu_spent(before, cpu_sample(port), job["count"])
         time.sleep(0.5)  # the server has stopped: its backends have ended and reported their commits
         commits_after = pg_commits(args)
     finally:
@@ -890,6 +942,14 @@ def measure_http(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any]
     bare, checkin = merged["bare"], merged["checkin"]
     stored = removed
     detail: dict[str, Any] = {"bare": bare, "checkin": checkin, "stored_then_removed": stored}
+    # CPU milliseconds per request (both rounds' mean): where the machine's two cores went.
+    detail["cpu_ms_per_request"] = {
+        name: {
+            part: round((cpu[f"{name}-1"][part] + cpu[f"{name}-2"][part]) / 2, 3)
+            for part in ("server", "database", "client", "machine")
+        }
+        for name in ("bare", "checkin")
+    }
     if commits_before is not None and commits_after is not None and stored:
         # Transactions committed on the bench database while the server ran, per check-in stored
         # (the bare view commits nothing): 1 without group commit, less with it.

@@ -8,7 +8,7 @@ Each job sends ``count`` POST requests from ``concurrency`` threads (each reques
 connection, as gunicorn's sync workers close it anyway), after ``warmup`` untimed ones, and stops
 early after ``time_limit`` seconds. Its bodies are
 
-* ``checkin``: one check-in as the scan page sends it — a fresh ``client_id``, ``at`` = now, a
+* ``checkin``: one check-in as the scan page sends it — a fresh UUIDv7 ``client_id``, ``at`` = now, a
   poster token and a phone's device token drawn from ``tokens`` and ``devices``;
 * ``lines``: the lines of the file ``bodies`` in turn (the batches, prepared by the parent).
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+import os
 import random
 import sys
 import threading
@@ -31,10 +32,18 @@ from pathlib import Path
 from typing import Any
 
 
+def uuid7() -> uuid.UUID:
+    """A UUIDv7 as the scan page makes it (``scan.js``): 48 bits of the time in ms, then random."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms << 80) | (0x7 << 76) | (((rand >> 62) & 0xFFF) << 64) | (0b10 << 62) | (rand & ((1 << 62) - 1))
+    return uuid.UUID(int=value)
+
+
 def checkin_body(rng: random.Random, tokens: list[str], devices: list[str]) -> bytes:
     now = dt.datetime.now(dt.UTC).isoformat()
     body = {
-        "client_id": str(uuid.uuid4()),  # random, never repeated across jobs or runs
+        "client_id": str(uuid7()),  # as the scan page's: time-ordered, never repeated across jobs or runs
         "at": now,
         "sent_at": now,
         "token": rng.choice(tokens),
