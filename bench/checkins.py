@@ -108,8 +108,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--per-day", type=int, default=None, help="check-ins a day (default 2,500,000 PostgreSQL, 250,000 SQLite)"
     )
     parser.add_argument("--seed", type=int, default=2021)
-    parser.add_argument("--requests", type=int, default=3000, help="single check-ins over HTTP (and bare requests)")
+    parser.add_argument("--requests", type=int, default=12000, help="single check-ins over HTTP (and bare requests)")
     parser.add_argument("--concurrency", type=int, default=64, help="client threads for the single check-ins")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="bare and check-in jobs alternate this many times (the requests split)"
+    )
     parser.add_argument(
         "--threads",
         type=int,
@@ -905,13 +908,15 @@ def measure_http(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any]
         "devices": fixtures.devices,
         "seed": args.seed,
     }
+    rounds = range(1, max(1, args.rounds) + 1)
+    per_round = max(1, args.requests // len(rounds))
     commits_before = pg_commits(args)
     try:
         with gunicorn_server(args) as port:
-            # Bare, check-in, bare, check-in: drift of the machine's load falls on both alike.
+            # Bare, check-in, bare, check-in, …: drift of the machine's load falls on both alike.
             jobs = [
-                {**common, "name": f"{name}-{round_}", "path": path, "count": args.requests // 2}
-                for round_ in (1, 2)
+                {**common, "name": f"{name}-{round_}", "path": path, "count": per_round}
+                for round_ in rounds
                 for name, path in (("bare", "/bench/ok"), ("checkin", "/api/v1/checkins"))
             ]
             results, cpu = {}, {}
@@ -926,26 +931,28 @@ def measure_http(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any]
         removed = remove_measured_rows(fixtures.watermark)
     merged: dict[str, dict[str, Any]] = {}
     for name in ("bare", "checkin"):
-        parts = [results[f"{name}-1"], results[f"{name}-2"]]
+        parts = [results[f"{name}-{round_}"] for round_ in rounds]
+        statuses: dict[str, int] = {}
+        for part in parts:
+            for key, value in part["statuses"].items():
+                statuses[key] = statuses.get(key, 0) + value
         merged[name] = http_stats(
             {
-                "latencies": parts[0]["latencies"] + parts[1]["latencies"],
-                "statuses": {
-                    k: parts[0]["statuses"].get(k, 0) + parts[1]["statuses"].get(k, 0)
-                    for k in {*parts[0]["statuses"], *parts[1]["statuses"]}
-                },
-                "errors": parts[0]["errors"] + parts[1]["errors"],
-                "wall_seconds": parts[0]["wall_seconds"] + parts[1]["wall_seconds"],
-                "requests": parts[0]["requests"] + parts[1]["requests"],
+                "latencies": [latency for part in parts for latency in part["latencies"]],
+                "statuses": statuses,
+                "errors": [error for part in parts for error in part["errors"]],
+                "wall_seconds": sum(part["wall_seconds"] for part in parts),
+                "requests": sum(part["requests"] for part in parts),
             }
         )
+        merged[name]["rps_by_round"] = [round(part["requests"] / part["wall_seconds"], 1) for part in parts]
     bare, checkin = merged["bare"], merged["checkin"]
     stored = removed
     detail: dict[str, Any] = {"bare": bare, "checkin": checkin, "stored_then_removed": stored}
-    # CPU milliseconds per request (both rounds' mean): where the machine's two cores went.
+    # CPU milliseconds per request (the rounds' mean): where the machine's two cores went.
     detail["cpu_ms_per_request"] = {
         name: {
-            part: round((cpu[f"{name}-1"][part] + cpu[f"{name}-2"][part]) / 2, 3)
+            part: round(sum(cpu[f"{name}-{round_}"][part] for round_ in rounds) / len(rounds), 3)
             for part in ("server", "database", "client", "machine")
         }
         for name in ("bare", "checkin")

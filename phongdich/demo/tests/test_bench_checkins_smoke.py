@@ -62,6 +62,11 @@ def test_checkins_bench_smoke_prints_every_figure_with_its_ratio_M1_C4(tmp_path:
     # Every timed request was answered; the check-ins were stored (201), none refused.
     assert http["checkin"]["statuses"].get("201", 0) == http["checkin"]["requests"] > 0
     assert http["bare"]["statuses"].get("200", 0) == http["bare"]["requests"] > 0
+    # Bare and check-in jobs alternated (four rounds each); the CPU of each is accounted per request.
+    assert len(http["checkin"]["rps_by_round"]) == len(http["bare"]["rps_by_round"]) == 4
+    for name in ("bare", "checkin"):
+        assert set(http["cpu_ms_per_request"][name]) == {"server", "database", "client", "machine"}
+        assert http["cpu_ms_per_request"][name]["machine"] > 0
     batch = ops["batch_rows_per_s"]["detail"]
     assert batch["stored_by_endpoint"] == batch["stored_by_raw"] == batch["rows"] == 3000
     # The application and DuckDB answer the same question with the same rows.
