@@ -112,6 +112,20 @@ def db_version() -> str:
         return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
+DB_SETTINGS = ("shared_buffers", "effective_cache_size", "synchronous_commit", "max_wal_size", "wal_compression")
+
+
+def db_settings() -> dict[str, str]:
+    """The PostgreSQL server settings a benchmark's figures depend on (nothing on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)", [list(DB_SETTINGS)])
+        return dict(cursor.fetchall())
+
+
 def read_marker(marker: Path) -> dict[str, Any]:
     try:
         recorded = json.loads(marker.read_text())
