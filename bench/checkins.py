@@ -1295,22 +1295,28 @@ def measure_exposure(args: argparse.Namespace, scale: Scale) -> tuple[dict[str, 
     def duck(case: Any) -> list[tuple[Any, ...]]:
         return con.execute(DUCKDB_EXPOSURES, {**base, "person": case.person_id}).fetchall()
 
-    app, analyst = Samples(), Samples()
     mismatches = 0
-    # Warm-up, untimed: each side's first query reads its files into the page cache.
-    if cases:
-        exposure_query(cases[0], now=end)
-        duck(cases[0])
-    for case in cases:
-        found = app.time(lambda c=case: exposure_query(c, now=end))
-        app.rows.append(len(found))
-        answer = analyst.time(lambda c=case: duck(c))
-        analyst.rows.append(len(answer))
-        if {(c.person_id, c.premises_id) for c in found} != {(row[0], row[1]) for row in answer}:
-            mismatches += 1
+    # Two timed passes over the same cases. The first starts from whatever the page cache holds (on
+    # a machine just started, nothing: every page of the check-ins read from disk, which a random
+    # heap read pays far more than DuckDB's sequential scan); the second finds what the first read —
+    # the steady state of a server whose recent check-ins, just written, are in memory. The
+    # figures are the second pass's; the first's are in the detail (``first_pass``).
+    passes: list[tuple[Samples, Samples]] = []
+    for _pass in range(2):
+        app, analyst = Samples(), Samples()
+        for case in cases:
+            found = app.time(lambda c=case: exposure_query(c, now=end))
+            app.rows.append(len(found))
+            answer = analyst.time(lambda c=case: duck(c))
+            analyst.rows.append(len(answer))
+            if {(c.person_id, c.premises_id) for c in found} != {(row[0], row[1]) for row in answer}:
+                mismatches += 1
+        passes.append((app, analyst))
     con.close()
+    app, analyst = passes[-1]
+    first_app, first_analyst = passes[0]
     if mismatches:
-        notes.append(f"{mismatches} of {len(cases)} cases: the application and DuckDB found different candidates.")
+        notes.append(f"{mismatches} of {2 * len(cases)} answers (two passes): the application and DuckDB disagree.")
     a, d = app.summary(), analyst.summary()
     extra = {
         "cases": len(cases),
@@ -1318,6 +1324,7 @@ def measure_exposure(args: argparse.Namespace, scale: Scale) -> tuple[dict[str, 
         "margin_minutes": margin_minutes,
         "application": a,
         "duckdb": d,
+        "first_pass": {"application": first_app.summary(), "duckdb": first_analyst.summary()},
         "mismatches": mismatches,
     }
     baseline = "DuckDB over Parquet"

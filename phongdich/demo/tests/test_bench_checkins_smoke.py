@@ -72,4 +72,6 @@ def test_checkins_bench_smoke_prints_every_figure_with_its_ratio_M1_C4(tmp_path:
     # The application and DuckDB answer the same question with the same rows.
     exposure = ops["exposure_p50"]["detail"]
     assert exposure["mismatches"] == 0
+    # Two passes over the same cases: the first (cache as found) is kept beside the figures.
+    assert exposure["first_pass"]["application"]["n"] == exposure["application"]["n"] == exposure["cases"]
     assert exposure["application"]["rows_mean"] == exposure["duckdb"]["rows_mean"] > 0
