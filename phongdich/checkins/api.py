@@ -214,10 +214,12 @@ def parse_body(request: Request) -> dict[str, Any]:
 
 def device_from(request: Request, data: dict[str, Any]) -> str:
     """The phone's device token: in the body, or else the signed cookie set at identification."""
-    token = str(data.get("device") or "")
-    if token:
-        return token
-    return str(request._request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT) or "")
+    return str(data.get("device") or "") or cookie_device(request._request)
+
+
+def cookie_device(request: HttpRequest) -> str:
+    """The device token of the signed cookie set at identification ("" without a valid one)."""
+    return str(request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT) or "")
 
 
 def _actor(request: Request) -> User | None:
@@ -588,9 +590,7 @@ def poster_fast_path(request: HttpRequest) -> HttpResponse | None:
     item, errors = clean_item(data)
     if errors or not item.get("token") or item.get("person"):
         return None
-    device = str(item.get("device") or "") or str(
-        request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT) or ""
-    )
+    device = str(item.get("device") or "") or cookie_device(request)
     if not device or len(device) > 64:
         return None
     place = poster_place(item["token"])
@@ -748,6 +748,5 @@ class VisitorCreateApi(CheckinApiView):
         return response
 
 
-def visitor_from_cookie(request: Any) -> Visitor | None:
-    token = request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT)
-    return visitor_by_token(str(token or ""))
+def visitor_from_cookie(request: HttpRequest) -> Visitor | None:
+    return visitor_by_token(cookie_device(request))
