@@ -48,6 +48,7 @@ import queue
 import threading
 import time
 import uuid
+from concurrent.futures import InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -107,23 +108,30 @@ class Answer:
     that are used here, on one bare lock (held until the answer is set) instead of a condition
     variable — the cheapest hand-over CPython has, paid once per check-in."""
 
-    __slots__ = ("_error", "_lock", "_value")
+    __slots__ = ("_error", "_lock", "_set", "_value")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._lock.acquire()
+        self._set = False  # set by the writer thread only, before the lock is released
         self._value = False
         self._error: BaseException | None = None
 
     def done(self) -> bool:
-        return not self._lock.locked()
+        return self._set
 
     def set_result(self, value: bool) -> None:
         self._value = value
-        self._lock.release()
+        self._finish()
 
     def set_exception(self, error: BaseException) -> None:
         self._error = error
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._set:
+            raise InvalidStateError("the answer is already set")
+        self._set = True
         self._lock.release()
 
     def result(self, timeout: float | None = None) -> bool:

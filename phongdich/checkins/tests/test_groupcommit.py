@@ -294,3 +294,38 @@ def test_writer_connection_terminated_reconnects_and_stores_M1(workshop_code: An
     finally:
         writer.stop()
     assert CheckIn.objects.filter(client_id=again.client_id).exists()
+
+
+# --- The one-shot answer a request waits on ---------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=False)
+def test_answer_is_set_once_and_seen_by_its_waiter_M1() -> None:
+    from concurrent.futures import InvalidStateError
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from phongdich.checkins.groupcommit import Answer
+
+    stored, refused, failed, pending = Answer(), Answer(), Answer(), Answer()
+    stored.set_result(True)
+    refused.set_result(False)
+    failed.set_exception(Unavailable("writer died"))
+    assert (stored.done(), refused.done(), failed.done(), pending.done()) == (True, True, True, False)
+    assert stored.result(timeout=1) is True
+    assert stored.result(timeout=1) is True  # a second look sees it too
+    assert refused.result(timeout=1) is False
+    with pytest.raises(Unavailable):
+        failed.result(timeout=1)
+    with pytest.raises(FutureTimeout):
+        pending.result(timeout=0.01)
+    with pytest.raises(InvalidStateError):
+        stored.set_result(False)
+    # A waiter in another thread wakes when the writer sets the answer.
+    seen: list[bool] = []
+    waiter = threading.Thread(target=lambda: seen.append(pending.result(timeout=10)))
+    waiter.start()
+    time.sleep(0.05)
+    assert seen == []
+    pending.set_result(True)
+    waiter.join(10)
+    assert seen == [True]
