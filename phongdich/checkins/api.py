@@ -572,8 +572,7 @@ def poster_fast_path(request: HttpRequest) -> HttpResponse | None:
         return None
     if not 0 < length <= FAST_MAX_BODY:
         return None
-    allowed, wait = throttle.check(client_ip(request))
-    request.checkin_rate_counted = True  # type: ignore[attr-defined]
+    allowed, wait = throttle.check_request(request)
     if not allowed:
         seconds = throttle.wait_text(wait)
         return _json(

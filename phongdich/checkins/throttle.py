@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
@@ -171,13 +172,23 @@ def wait_text(wait: float | None) -> int:
     return max(1, int(-(-(wait or 0) // 1))) if wait else seconds_left()
 
 
+COUNTED = "checkin_rate_counted"
+
+
+def check_request(request: HttpRequest) -> tuple[bool, float]:
+    """``check`` for an API request, counted once however many views see it: the check-in's plain
+    view counts it, and the DRF view it falls through to does not count it again."""
+    if getattr(request, COUNTED, False):
+        return True, 0.0
+    setattr(request, COUNTED, True)
+    return check(client_ip(request))
+
+
 class AddressThrottle(BaseThrottle):
-    """DRF throttle over ``check``; the view turns a refusal into a Vietnamese 429."""
+    """DRF throttle over ``check_request``; the view turns a refusal into a Vietnamese 429."""
 
     def allow_request(self, request: Request, view: object) -> bool:
-        if getattr(request._request, "checkin_rate_counted", False):
-            return True  # counted (and allowed) by the check-in's fast path before it fell through
-        allowed, self._wait = check(client_ip(request._request))
+        allowed, self._wait = check_request(request._request)
         return allowed
 
     def wait(self) -> float:
