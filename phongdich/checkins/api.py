@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -541,6 +541,7 @@ class CheckInCreateApi(CheckinApiView):
 
 FAST_MAX_BODY = 4096
 JSON_TYPE = "application/json"
+COMPACT_JSON: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}  # as DRF's renderer writes it
 
 
 def poster_fast_path(request: HttpRequest) -> HttpResponse | None:
@@ -575,10 +576,11 @@ def poster_fast_path(request: HttpRequest) -> HttpResponse | None:
     allowed, wait = throttle.check_request(request)
     if not allowed:
         seconds = throttle.wait_text(wait)
-        return _json(
+        return JsonResponse(
             {"detail": str(throttle.TOO_MANY % {"seconds": seconds})},
-            status.HTTP_429_TOO_MANY_REQUESTS,
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(seconds)},
+            json_dumps_params=COMPACT_JSON,
         )
     try:
         data = json.loads(request.body)
@@ -611,7 +613,11 @@ def poster_fast_path(request: HttpRequest) -> HttpResponse | None:
                 client_id=item["client_id"],
             )
         except groupcommit.Unavailable:
-            return _json({"detail": str(groupcommit.UNAVAILABLE)}, status.HTTP_503_SERVICE_UNAVAILABLE)
+            return JsonResponse(
+                {"detail": str(groupcommit.UNAVAILABLE)},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                json_dumps_params=COMPACT_JSON,
+            )
     else:
         stored = poster_checkin_insert(
             code_id=place.code_id, device_hash=device_token_hash(device), at=at, client_id=item["client_id"]
@@ -626,13 +632,7 @@ def poster_fast_path(request: HttpRequest) -> HttpResponse | None:
         "organisation": place.organisation_name,
         "created": True,
     }
-    return _json(body, status.HTTP_201_CREATED)
-
-
-def _json(body: dict[str, Any], status_code: int, headers: dict[str, str] | None = None) -> HttpResponse:
-    """A JSON answer written as DRF's renderer writes it (UTF-8, compact)."""
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    return HttpResponse(content, status=status_code, content_type=JSON_TYPE, headers=headers)
+    return JsonResponse(body, status=status.HTTP_201_CREATED, json_dumps_params=COMPACT_JSON)
 
 
 class CheckInBatchApi(CheckinApiView):
