@@ -946,7 +946,7 @@ def measure_http(args: argparse.Namespace, fixtures: Fixtures) -> dict[str, Any]
                 "requests": sum(part["requests"] for part in parts),
             }
         )
-        merged[name]["rps_by_round"] = [round(part["requests"] / part["wall_seconds"], 1) for part in parts]
+        merged[name]["rps_by_round"] = [round(part["requests"] / (part["wall_seconds"] or 1), 1) for part in parts]
     bare, checkin = merged["bare"], merged["checkin"]
     stored = removed
     detail: dict[str, Any] = {"bare": bare, "checkin": checkin, "stored_then_removed": stored}
