@@ -456,9 +456,26 @@ def poster_checkins_insert(rows: list[PosterRow]) -> set[uuid.UUID]:
                 client_field.get_db_prep_value(r.client_id, connection),
             ]
         params.append(True)
+    if connection.vendor == "postgresql":
+        return _server_bound(connection, sql, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)) for (value,) in cursor.fetchall()}
+
+
+def _server_bound(connection: Any, sql: str, params: list[Any]) -> set[uuid.UUID]:
+    """Run the group's statement with its parameters bound by the server, prepared once per
+    connection. Django's psycopg cursors bind on the client side — psycopg quotes every element
+    of the five arrays into the SQL text, in Python, for every group; here the arrays go as
+    parameters of a statement the server has already planned: 0.1 ms less CPU per check-in in the
+    gunicorn worker (``bench/checkins.py``). Database errors are Django's, as from its cursors; the
+    statement is not in ``connection.queries`` (it is the group writer's, never a page's)."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return {value for (value,) in cursor.fetchall()}
 
 
 @dataclass(frozen=True)
