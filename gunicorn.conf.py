@@ -1,0 +1,45 @@
+"""gunicorn's settings for serving phongdich: ``.venv/bin/gunicorn phongdich.wsgi`` from the
+repository root reads this file by itself (or ``-c gunicorn.conf.py`` from elsewhere).
+
+Threaded workers (``gthread``): a worker process answers many requests at once, and the scan
+page's check-ins of one process are written in groups, one commit for many
+(``phongdich/checkins/groupcommit.py``, on under threaded workers). Two processes per CPU core:
+Python runs one thread at a time per process, so on two cores four processes of 16 threads
+answered 10–20 % more check-ins a second than two of 32, with the bare view unchanged
+(``bench/checkins.py --workers/--threads``, figures in ``bench/README.md``). Each worker holds its
+own database connections (one per busy thread, plus its writer's): with PostgreSQL's default
+``max_connections`` of 100, mind ``workers × (threads + 1)``.
+
+Every value can be changed from the environment without editing this file:
+
+* ``GUNICORN_BIND`` — address and port (default ``127.0.0.1:8000``: behind the reverse proxy);
+* ``WEB_CONCURRENCY`` — worker processes (default: two per CPU core);
+* ``GUNICORN_THREADS`` — threads per worker (default 16; 1 makes sync workers);
+* ``GUNICORN_TIMEOUT`` — seconds before a silent worker is restarted (default 60).
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, "") or default))
+    except ValueError:
+        return default
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = _int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1))
+threads = _int("GUNICORN_THREADS", 16)
+worker_class = "gthread" if threads > 1 else "sync"
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = 30
+backlog = 256
+# Requests larger than this are refused by gunicorn itself (the views limit their bodies further).
+limit_request_line = 8190
+# Closed government networks: logs go to the journal through stderr.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
