@@ -5,7 +5,7 @@ Threaded workers (``gthread``): a worker process answers many requests at once, 
 page's check-ins of one process are written in groups, one commit for many
 (``phongdich/checkins/groupcommit.py``, on under threaded workers). Two processes per CPU core:
 Python runs one thread at a time per process, so on two cores four processes of 16 threads
-answered 10–20 % more check-ins a second than two of 32, with the bare view unchanged
+answered about 10–15 % more check-ins a second than two of 32, the bare view unchanged
 (``bench/checkins.py --workers/--threads``, figures in ``bench/README.md``). Each worker holds its
 own database connections (one per busy thread, plus its writer's): with PostgreSQL's default
 ``max_connections`` of 100, mind ``workers × (threads + 1)``.

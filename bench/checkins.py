@@ -175,7 +175,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def server_shape(workers: int | None, threads: int | None) -> tuple[int, int]:
+def server_shape(workers: int, threads: int) -> tuple[int, int]:
     """Worker processes and threads of the benchmark's gunicorn: those given, and for 0 what the
     project's ``gunicorn.conf.py`` chooses on this machine (the way it is served)."""
     import runpy
