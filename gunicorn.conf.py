@@ -15,7 +15,8 @@ Every value can be changed from the environment without editing this file:
 * ``GUNICORN_BIND`` — address and port (default ``127.0.0.1:8000``: behind the reverse proxy);
 * ``WEB_CONCURRENCY`` — worker processes (default: two per CPU core);
 * ``GUNICORN_THREADS`` — threads per worker (default 16; 1 makes sync workers);
-* ``GUNICORN_TIMEOUT`` — seconds before a silent worker is restarted (default 60).
+* ``GUNICORN_TIMEOUT`` — seconds before a silent worker is restarted (default 60);
+* ``GUNICORN_LOG_LEVEL`` — gunicorn's own log level (default ``info``).
 """
 
 from __future__ import annotations
@@ -35,11 +36,5 @@ workers = _int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1))
 threads = _int("GUNICORN_THREADS", 16)
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = _int("GUNICORN_TIMEOUT", 60)
-graceful_timeout = 30
-backlog = 256
-# Requests larger than this are refused by gunicorn itself (the views limit their bodies further).
-limit_request_line = 8190
-# Closed government networks: logs go to the journal through stderr.
-accesslog = None
-errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Everything else is gunicorn's default: errors to stderr (the journal), no access log.
