@@ -44,7 +44,7 @@ from phongdich.orgs.models import Premises
 from phongdich.orgs.scope import scope_for
 from phongdich.people.models import Person
 
-from . import groupcommit, throttle
+from . import front, groupcommit, throttle
 from .models import IdempotencyRecord, PremisesCode, Source, Visitor
 from .selectors import code_by_token, forget_place, poster_place
 from .services import (
@@ -562,6 +562,7 @@ def poster_fast_path(request: HttpRequest) -> HttpResponse | None:
     meta = request.META
     if (
         request.method != "POST"
+        or front.TRIED in meta  # the check-in front ran this view already and fell through
         or "HTTP_IDEMPOTENCY_KEY" in meta
         or "HTTP_AUTHORIZATION" in meta
         or not str(meta.get("CONTENT_TYPE", "")).startswith(JSON_TYPE)

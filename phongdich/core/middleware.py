@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -34,22 +35,28 @@ def current_request_context() -> RequestContext | None:
     return _current.get()
 
 
+@contextmanager
+def request_context(request: HttpRequest) -> Iterator[RequestContext]:
+    """``request``'s address, agent and path as the current request context while inside."""
+    context = RequestContext(
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+        path=request.path[:255],
+    )
+    token = _current.set(context)
+    try:
+        yield context
+    finally:
+        _current.reset(token)
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _current.set(
-            RequestContext(
-                ip=client_ip(request),
-                user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
-                path=request.path[:255],
-            )
-        )
-        try:
+        with request_context(request):
             return self.get_response(request)
-        finally:
-            _current.reset(token)
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
