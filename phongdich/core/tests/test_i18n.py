@@ -2,11 +2,15 @@
 
 The catalogue is phongdich/locale/en/LC_MESSAGES/django.po (Vietnamese msgids, English msgstrs) and its
 compiled django.mo, both in the repository; ``scripts/messages`` refreshes them.
+
+Django REST framework's own messages are English msgids: their Vietnamese (D1) is
+phongdich/locale/vi/LC_MESSAGES/django.po and its django.mo, which hold DRF's msgids only.
 """
 
 from __future__ import annotations
 
 import ast
+import gettext
 import re
 import shutil
 import subprocess
@@ -25,6 +29,8 @@ LOGIN = "/accounts/login/"
 SETLANG = "/i18n/setlang/"
 PO = Path(settings.BASE_DIR) / "phongdich" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
+VI_PO = Path(settings.BASE_DIR) / "phongdich" / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+VI_MO = VI_PO.with_suffix(".mo")
 
 
 # --- A small .po reader (no polib dependency) ---------------------------------------------
@@ -318,6 +324,147 @@ def test_every_source_string_is_in_the_catalogue_i18n_D4(tmp_path: Path) -> None
 def test_catalogue_passes_msgfmt_check_i18n_D4(tmp_path: Path) -> None:
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "django.mo"), str(PO)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "untranslated" not in result.stderr
+    assert "fuzzy" not in result.stderr
+
+
+# --- Vietnamese for Django REST framework's messages (D1) ------------------------------------
+
+
+def drf_messages() -> list[Entry]:
+    return [e for e in read_po(VI_PO) if e.msgid and not e.obsolete]
+
+
+BRACES = re.compile(r"\{\w*(?::[^{}]*)?\}")  # {wait}, {input}, {code_point:X}
+
+
+def test_drf_vietnamese_catalogue_is_complete_D1() -> None:
+    entries = drf_messages()
+    assert len(entries) > 80  # every DRF error message, not a stub
+    header = next(e for e in read_po(VI_PO) if not e.msgid)
+    assert "Language: vi\n" in header.msgstr[0]
+    assert "nplurals=1; plural=0;" in header.msgstr[0]
+    problems = []
+    for e in entries:
+        where = f"line {e.line}: {e.msgid!r}"
+        if "fuzzy" in e.flags:
+            problems.append(f"fuzzy, {where}")
+        if e.msgid_plural is not None or e.msgctxt is not None:
+            problems.append(f"DRF's messages have neither plurals nor contexts, {where}")
+        text = e.msgstr.get(0, "")
+        if not text.strip() or text == e.msgid or text != text.strip():
+            problems.append(f"untranslated or padded, {where}")
+        for pattern in (PLACEHOLDER, BRACES):
+            found, wanted = Counter(pattern.findall(text)), Counter(pattern.findall(e.msgid))
+            if found != wanted:
+                problems.append(f"placeholders {dict(found)} ≠ {dict(wanted)}, {where}")
+    assert not problems, "\n".join(problems)
+
+
+def test_drf_vietnamese_catalogue_holds_no_project_string_D1() -> None:
+    """The project's msgids are Vietnamese and shown as they are: none may get a vi translation."""
+    vietnamese_letters = re.compile("[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.I)
+    ids = {e.msgid for e in drf_messages()}
+    assert not ids & {e.msgid for e in messages()}
+    assert not [i for i in ids if vietnamese_letters.search(i)]
+
+
+def test_drf_vietnamese_mo_matches_the_po_and_wins_D1() -> None:
+    """django.mo says what django.po says, and Django serves it ahead of DRF's and Django's own vi."""
+    assert VI_MO.exists(), "phongdich/locale/vi/LC_MESSAGES/django.mo is missing: run scripts/messages"
+    with VI_MO.open("rb") as fp:
+        compiled = gettext.GNUTranslations(fp)
+    stale, served = [], []
+    with translation.override("vi"):
+        for e in drf_messages():
+            if compiled.gettext(e.msgid) != e.msgstr[0]:
+                stale.append(f"line {e.line}: {e.msgid!r} → {compiled.gettext(e.msgid)!r}")
+            if translation.gettext(e.msgid) != e.msgstr[0]:
+                served.append(f"line {e.line}: {e.msgid!r} → {translation.gettext(e.msgid)!r}")
+    assert not stale, "django.mo is older than django.po (run scripts/messages):\n" + "\n".join(stale[:20])
+    assert not served, "\n".join(served[:20])
+    with translation.override("en"):
+        assert all(translation.gettext(e.msgid) == e.msgid for e in drf_messages())
+
+
+def test_django_own_vietnamese_still_applies_D1() -> None:
+    """A vi catalogue in LOCALE_PATHS adds to Django's Vietnamese, it does not replace it."""
+    site = Path(translation.__file__).parents[2]  # …/site-packages/django
+    listed = {e.msgid for e in drf_messages()}
+    for mo, msgids in (
+        ("conf/locale/vi/LC_MESSAGES/django.mo", ["Enter a valid date.", "Enter a whole number."]),
+        ("contrib/admin/locale/vi/LC_MESSAGES/django.mo", ["Log out"]),
+        ("contrib/auth/locale/vi/LC_MESSAGES/django.mo", ["The two password fields didn’t match."]),
+    ):
+        with (site / mo).open("rb") as fp:
+            django_vi = gettext.GNUTranslations(fp)
+        for msgid in msgids:
+            assert msgid not in listed
+            expected = django_vi.gettext(msgid)
+            assert expected != msgid, (mo, msgid)
+            with translation.override("vi"):
+                assert translation.gettext(msgid) == expected
+
+
+# What is in DRF's source but not a message an API user reads: model and admin labels (DRF's own vi
+# catalogue covers some), the browsable API's option list, and schema and filter descriptions.
+DRF_NOT_MESSAGES = {
+    "Auth Token",
+    "Key",
+    "User",
+    "Created",
+    "Token",
+    "Tokens",
+    "Username",
+    "Password",
+    "More than {count} items...",
+    "Search",
+    "A search term.",
+    "Ordering",
+    "Which field to use when ordering the results.",
+    "ascending",
+    "descending",
+    "A page number within the paginated result set.",
+    "Number of results to return per page.",
+    "The initial index from which to return the results.",
+    "The pagination cursor value.",
+    "unique integer value",
+    "UUID string",
+    "unique value",
+    "A {value_type} identifying this {name}.",
+}
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext's xgettext is not installed")
+def test_drf_vietnamese_catalogue_follows_drf_source_D1(tmp_path: Path) -> None:
+    """After a DRF upgrade this lists its new messages (to translate) and the msgids it dropped."""
+    import rest_framework
+
+    root = Path(rest_framework.__file__).parent
+    pot = tmp_path / "drf.pot"
+    sources = sorted(str(p.relative_to(root)) for p in root.rglob("*.py"))
+    result = subprocess.run(
+        [*XGETTEXT, f"--output={pot}", *sources], capture_output=True, text=True, check=False, cwd=root
+    )
+    assert result.returncode == 0, result.stderr
+    in_drf = {e.msgid for e in read_po(pot) if e.msgid}
+    assert len(in_drf) > 100
+    listed = {e.msgid for e in drf_messages()}
+    missing = sorted(in_drf - DRF_NOT_MESSAGES - listed)
+    gone = sorted(listed - in_drf)
+    assert not missing, f"DRF messages to translate in {VI_PO}:\n" + "\n".join(map(repr, missing))
+    assert not gone, f"msgids DRF no longer has; remove them from {VI_PO}:\n" + "\n".join(map(repr, gone))
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
+def test_drf_vietnamese_catalogue_passes_msgfmt_check_D1(tmp_path: Path) -> None:
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "django.mo"), str(VI_PO)],
         capture_output=True,
         text=True,
         check=False,
