@@ -37,6 +37,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phongdich.core.api import MALFORMED_JSON
 from phongdich.core.errors import ApplicationError
 from phongdich.core.middleware import client_ip
 from phongdich.core.models import User
@@ -69,7 +70,7 @@ DEVICE_COOKIE_SALT = "phongdich.checkins.device"
 DEVICE_COOKIE_AGE = 400 * 24 * 3600
 MAX_BODY = 1024 * 1024
 
-MALFORMED = _("Dữ liệu gửi lên không phải JSON hợp lệ.")
+MALFORMED = MALFORMED_JSON
 NOT_OBJECT = _("Dữ liệu gửi lên phải là một đối tượng JSON.")
 TOO_LARGE = _("Dữ liệu gửi lên quá lớn (tối đa %(kb)s KB).")
 UNSUPPORTED = _("Chỉ nhận dữ liệu JSON (Content-Type: application/json).")

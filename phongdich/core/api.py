@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,6 +17,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .errors import ApplicationError, NotInScope
 
 log = logging.getLogger(__name__)
+
+MALFORMED_JSON = gettext_lazy("Dữ liệu gửi lên không phải JSON hợp lệ.")
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -32,6 +35,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse error"):
+        # DRF's own text is English whatever the language, followed by Python's decoder message.
+        exc = exceptions.ParseError(MALFORMED_JSON)
     response = drf_exception_handler(exc, context)
     if response is None:
         log.exception("Unhandled API error", exc_info=exc)

@@ -87,6 +87,16 @@ CASES = [
         content_type="text/plain",
     ),
     Case(
+        "malformed JSON (DRF's parser)",
+        "post",
+        PEOPLE,
+        400,
+        ("detail",),
+        "Dữ liệu gửi lên không phải JSON hợp lệ.",
+        "The data sent is not valid JSON.",
+        body='{"full_name": "Ngô Thị Hằng",',
+    ),
+    Case(
         "required field",
         "post",
         PEOPLE,
