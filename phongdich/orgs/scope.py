@@ -84,12 +84,23 @@ class Scope:
         return queryset.filter(reduce(or_, conditions))
 
     def contains_unit(self, unit: Unit) -> bool:
-        return self.everything or any(unit.tree == t and unit.path.startswith(p) for t, p in self.unit_paths)
+        return self._unit_in(unit.tree, unit.path)
 
     def contains_organisation(self, org: Organisation) -> bool:
-        if self.everything or any(org.path.startswith(p) for p in self.org_paths):
+        if self._org_in(org.path):
             return True
         return self.contains_unit(org.unit)
+
+    def contains_paths(self, *, org_path: str, unit_tree: str | None, unit_path: str | None) -> bool:
+        """``contains_organisation`` from an organisation's path and its unit's tree and path, as
+        read by ``values_list`` — for checking many rows without building their model objects."""
+        return self._org_in(org_path) or (unit_path is not None and self._unit_in(unit_tree, unit_path))
+
+    def _org_in(self, path: str) -> bool:
+        return self.everything or any(path.startswith(p) for p in self.org_paths)
+
+    def _unit_in(self, tree: str | None, path: str) -> bool:
+        return self.everything or any(tree == t and path.startswith(p) for t, p in self.unit_paths)
 
 
 def scope_for(user: User | AnonymousUser | None) -> Scope:

@@ -214,6 +214,45 @@ def test_batch_is_all_or_nothing_with_errors_per_item_C4(
     assert CheckIn.objects.count() == 5
 
 
+def test_batch_by_uids_refuses_premises_outside_scope_closed_or_unknown_per_item_C4(
+    cast: Any, workshop: Any, city_office: Any, person: Person
+) -> None:
+    """Table: the batch's premises uids, checked on plain values — in the head's scope and in use
+    (stored), outside it or unknown (the same "unknown premises" error), closed (its own error)."""
+    from phongdich.orgs.models import Premises
+    from phongdich.orgs.services import premises_create
+
+    closed = premises_create(organisation=workshop.organisation, name="Kho cũ", kind=Premises.Kind.WORKSHOP)
+    Premises.objects.filter(pk=closed.pk).update(is_active=False)
+    api = token_client(cast.oanh)  # head of the enterprise: its premises only
+
+    def by_uid(premises_uid: Any) -> dict[str, Any]:
+        return {
+            "client_id": str(uuid.uuid4()),
+            "at": timezone.now().isoformat(),
+            "premises": str(premises_uid),
+            "person": str(person.uid),
+        }
+
+    table = [
+        (workshop.uid, None),
+        (city_office.uid, "premises"),
+        (uuid.uuid4(), "premises"),
+        (closed.uid, "premises"),
+        (workshop.uid, None),
+    ]
+    response = post(api, BATCH, {"items": [by_uid(uid) for uid, _error in table]})
+    assert response.status_code == 400
+    errors = {e["index"]: e["errors"] for e in response.json()["errors"]}
+    assert sorted(errors) == [i for i, (_uid, error) in enumerate(table) if error]
+    assert errors[1] == errors[2]  # outside the scope says no more than unknown
+    assert "ngừng sử dụng" in errors[3]["premises"][0]
+    assert CheckIn.objects.count() == 0
+    stored = post(api, BATCH, {"items": [by_uid(uid) for uid, error in table if error is None]})
+    assert stored.status_code == 201
+    assert set(CheckIn.objects.values_list("premises_id", flat=True)) == {workshop.pk}
+
+
 def test_oversize_and_empty_batches_are_refused_C4(cast: Any, workshop_code: Any, device: str) -> None:
     api = token_client(cast.oanh)
     items = [item(workshop_code, device) for _ in range(1001)]

@@ -80,3 +80,22 @@ def test_children_listed_only_within_scope_D4(cast: Any, world: World, client: C
     client.force_login(cast.alice)
     children = client.get(f"/orgs/{world.dept.uid}/").context["children"]
     assert {c.name for c in children} == {"Trung tâm Y tế thành phố Thái Nguyên", "Trạm y tế Quán Triều"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_scope_from_values_agrees_with_scope_from_objects_D4(cast: Any, world: World, persona: str) -> None:
+    """Table: for every persona and organisation, the check the check-in batch runs on plain values
+    (``contains_paths``) answers as the one on model objects, and as the visible table says."""
+    from phongdich.orgs.models import Organisation
+    from phongdich.orgs.scope import scope_for
+
+    scope = scope_for(getattr(cast, persona))
+    rows = Organisation.objects.values_list("id", "path", "unit__tree", "unit__path")
+    by_values = {
+        pk
+        for pk, path, tree, unit_path in rows
+        if scope.contains_paths(org_path=path, unit_tree=tree, unit_path=unit_path)
+    }
+    by_objects = {org.pk for org in Organisation.objects.select_related("unit") if scope.contains_organisation(org)}
+    assert by_values == by_objects
+    assert {world.by_key(k).pk for k in ALL_ORGS} & by_values == {world.by_key(k).pk for k in VISIBLE[persona]}
