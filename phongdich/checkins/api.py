@@ -243,11 +243,17 @@ def _owner(request: Request, data: dict[str, Any]) -> str:
 
 
 def idempotent(request: Request, data: dict[str, Any], endpoint: str, compute: Callable[[], Response]) -> Response:
-    """Run ``compute`` once per ``Idempotency-Key``; store its successful answer with it, in one transaction."""
+    """Run ``compute`` once per ``Idempotency-Key``; store its successful answer with it, in one transaction.
+
+    Without a key ``compute`` runs outside any transaction of ours: what it writes, the services
+    write in their own (``checkin_record``, ``checkins_record_batch``), and its reads and checks
+    — a batch's look-ups and validation — hold no lock meanwhile. On SQLite a transaction takes
+    the database's one write lock when it begins (``transaction_mode`` IMMEDIATE): around the
+    validation too, it made every other writer wait for a batch's Python as well as its insert.
+    """
     key = request.headers.get("Idempotency-Key")
     if key is None:
-        with transaction.atomic():
-            return compute()
+        return compute()
     key = key.strip()
     if not key or len(key) > 255 or not key.isprintable():
         raise Refused(status.HTTP_400_BAD_REQUEST, KEY_INVALID)
