@@ -119,7 +119,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--workers",
         type=int,
         default=2,
-        help="gunicorn worker processes (default 2, the goal's; 0 = gunicorn.conf.py's, two per core)",
+        help="gunicorn worker processes (default 2, the goal's; 0 = gunicorn.conf.py's, one per core)",
     )
     parser.add_argument(
         "--threads",

@@ -21,10 +21,10 @@ def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
     return runpy.run_path(str(CONF))
 
 
-def test_default_is_threaded_two_workers_per_core_on_loopback_M1(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_is_threaded_one_worker_per_core_on_loopback_M1(monkeypatch: pytest.MonkeyPatch) -> None:
     conf = load(monkeypatch)
-    assert conf["workers"] == 2 * (os.cpu_count() or 1)
-    assert (conf["threads"], conf["worker_class"]) == (16, "gthread")  # the check-ins' group commit needs threads
+    assert conf["workers"] == (os.cpu_count() or 1)
+    assert (conf["threads"], conf["worker_class"]) == (32, "gthread")  # the check-ins' group commit needs threads
     assert conf["bind"] == "127.0.0.1:8000"
     assert conf["timeout"] == 60
 
@@ -38,9 +38,9 @@ def test_default_is_threaded_two_workers_per_core_on_loopback_M1(monkeypatch: py
         ({"GUNICORN_BIND": "0.0.0.0:9000"}, {"bind": "0.0.0.0:9000"}),
         ({"GUNICORN_TIMEOUT": "120"}, {"timeout": 120}),
         # A value that is not a number leaves the default rather than failing the start; below 1 counts as 1.
-        ({"WEB_CONCURRENCY": "nhiều"}, {"workers": 2 * (os.cpu_count() or 1)}),
+        ({"WEB_CONCURRENCY": "nhiều"}, {"workers": os.cpu_count() or 1}),
         ({"GUNICORN_THREADS": "0"}, {"threads": 1, "worker_class": "sync"}),
-        ({"GUNICORN_THREADS": ""}, {"threads": 16}),
+        ({"GUNICORN_THREADS": ""}, {"threads": 32}),
     ],
 )
 def test_environment_chooses_each_value_M1(
