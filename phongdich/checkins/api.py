@@ -575,8 +575,9 @@ def poster_fast_path(request: HttpRequest) -> HttpResponse | None:
     parser, serializer or renderer, one SQL statement and one commit — or, under threaded gunicorn
     workers, one row of a group's statement and commit (``groupcommit``).
 
-    Runs before the DRF view of ``POST /api/v1/checkins`` (``CheckInCreateApi.as_view``) and
-    answers only the plain case: a JSON object of at most 4 KB, no ``Idempotency-Key``, no
+    Under threaded gunicorn workers it runs in front of Django's middleware (``front.py``), and
+    everywhere before the DRF view of ``POST /api/v1/checkins`` (``CheckInCreateApi.as_view``) —
+    once per request (``front.TRIED``). It answers only the plain case: a JSON object of at most 4 KB, no ``Idempotency-Key``, no
     ``Authorization``, a valid poster token of an active code, a known phone, a time in bounds and
     a new ``client_id``. Anything else — a field error, malformed JSON, an unknown or revoked token,
     an unknown phone, a closed premises, a ``client_id`` already stored — returns None and the DRF
