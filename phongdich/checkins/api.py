@@ -577,12 +577,13 @@ def poster_fast_path(request: HttpRequest) -> HttpResponse | None:
 
     Under threaded gunicorn workers it runs in front of Django's middleware (``front.py``), and
     everywhere before the DRF view of ``POST /api/v1/checkins`` (``CheckInCreateApi.as_view``) —
-    once per request (``front.TRIED``). It answers only the plain case: a JSON object of at most 4 KB, no ``Idempotency-Key``, no
-    ``Authorization``, a valid poster token of an active code, a known phone, a time in bounds and
-    a new ``client_id``. Anything else — a field error, malformed JSON, an unknown or revoked token,
-    an unknown phone, a closed premises, a ``client_id`` already stored — returns None and the DRF
-    view answers it exactly as before (and reads the stored row back for a duplicate). The
-    per-address limit is counted here once (the DRF view's throttle then does not count again).
+    once per request (``front.TRIED``). It answers only the plain case: a JSON object of at most
+    4 KB, no ``Idempotency-Key``, no ``Authorization``, a valid poster token of an active code, a
+    known phone, a time in bounds and a new ``client_id``. Anything else — a field error, malformed
+    JSON, an unknown or revoked token, an unknown phone, a closed premises, a ``client_id`` already
+    stored — returns None and the DRF view answers it exactly as before (and reads the stored row
+    back for a duplicate). The per-address limit is counted here once (the DRF view's throttle
+    then does not count again).
     No session, no user, no cache or database round trip, the code's ids from
     ``selectors.poster_place``.
     """
