@@ -71,7 +71,6 @@ DEVICE_COOKIE_SALT = "phongdich.checkins.device"
 DEVICE_COOKIE_AGE = 400 * 24 * 3600
 MAX_BODY = 1024 * 1024
 
-MALFORMED = MALFORMED_JSON
 NOT_OBJECT = _("Dữ liệu gửi lên phải là một đối tượng JSON.")
 TOO_LARGE = _("Dữ liệu gửi lên quá lớn (tối đa %(kb)s KB).")
 UNSUPPORTED = _("Chỉ nhận dữ liệu JSON (Content-Type: application/json).")
@@ -208,7 +207,7 @@ def parse_body(request: Request) -> dict[str, Any]:
     except exceptions.UnsupportedMediaType as exc:
         raise Refused(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED) from exc
     except exceptions.ParseError as exc:
-        raise Refused(status.HTTP_400_BAD_REQUEST, MALFORMED) from exc
+        raise Refused(status.HTTP_400_BAD_REQUEST, MALFORMED_JSON) from exc
     if not isinstance(data, dict):
         raise Refused(status.HTTP_400_BAD_REQUEST, NOT_OBJECT)
     return dict(data)

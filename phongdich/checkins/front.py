@@ -51,11 +51,6 @@ TRIED = "phongdich.checkin_front"  # in the WSGI environ: the plain view has run
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def tried(request: Any) -> bool:
-    """Whether the front has already run the plain view for this request (it fell through)."""
-    return bool(request.META.get(TRIED))
-
-
 def _not_called(request: HttpRequest) -> HttpResponse:
     """The two middlewares' ``get_response``: only their ``process_response`` is used here."""
     raise AssertionError("the check-in front calls process_response only")

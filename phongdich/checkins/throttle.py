@@ -172,18 +172,14 @@ def wait_text(wait: float | None) -> int:
     return max(1, int(-(-(wait or 0) // 1))) if wait else seconds_left()
 
 
-COUNTED = "checkin_rate_counted"
 COUNTED_KEY = "phongdich.checkin_rate"  # in the WSGI environ: the first count's (allowed, wait)
 
 
 def check_request(request: HttpRequest) -> tuple[bool, float]:
     """``check`` for an API request, counted once however many views see it: the check-in's plain
-    view counts it, and the DRF view it falls through to does not count it again. The count is kept
-    in the request's WSGI environ too, so that the request Django builds after the check-in front
-    (``front.py``) fell through gets the same answer — a refusal stays a refusal."""
-    if getattr(request, COUNTED, False):
-        return True, 0.0
-    setattr(request, COUNTED, True)
+    view counts it, and the DRF view it falls through to gets the same answer without counting it
+    again. The count is kept in the request's WSGI environ, which the request Django builds after
+    the check-in front (``front.py``) fell through shares — a refusal stays a refusal."""
     earlier = request.META.get(COUNTED_KEY)
     if earlier is not None:
         return earlier
